@@ -1,0 +1,7 @@
+# Warning flags for sluice's own targets (never for third-party code).
+function(sluice_set_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers)
+  if(SLUICE_WARNINGS_AS_ERRORS)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()

@@ -1,0 +1,92 @@
+// ParquetFileWriter: writes one Parquet file from ColumnBatches, with bounded memory.
+//
+// Write recipe (details in src/format/parquet/README.md): batches are appended to per-column
+// chunk writers that encode values into pages (dictionary first, falling back to PLAIN when the
+// dictionary passes its limit), compress them and keep them in memory until the FlushPolicy cuts
+// the row group; the row group is then written contiguously, column by column. Close() writes
+// the optional page index, the footer, and renames the temporary file to its final name.
+//
+// The file is written to "<path>.tmp-<random>" and becomes visible under `path` only in Close().
+// Abort() (or destruction without Close()) removes the temporary file.
+// Thread-safety: one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sluice/column_batch.h"
+#include "sluice/result.h"
+#include "sluice/schema.h"
+
+namespace sluice {
+
+enum class Compression { kUncompressed, kSnappy, kGzip, kZstd, kLz4Raw };
+
+/// Parses "zstd", "snappy", "gzip", "lz4" / "lz4_raw", "none" / "uncompressed".
+Result<Compression> ParseCompression(const std::string& name);
+const char* CompressionName(Compression compression);
+
+struct ParquetWriterOptions {
+  Compression compression = Compression::kZstd;
+  /// zstd 1..22 (3 is zstd's own default: fast, and within a few % of level 9 on table data);
+  /// gzip 1..9; ignored by other codecs.
+  int compression_level = 3;
+  /// Target uncompressed size of a data page. 1 MiB is what parquet-mr and Arrow use.
+  int64_t page_size_bytes = 1 << 20;
+  /// A data page is also cut after this many values, so very small values still give pages
+  /// that a page index can skip (Arrow's default is 20,000 rows).
+  int64_t page_max_values = 20000;
+  /// Dictionary encoding is tried first; when the dictionary of a column chunk passes this many
+  /// bytes (PLAIN size) the column falls back to PLAIN for the rest of the row group.
+  bool enable_dictionary = true;
+  int64_t dictionary_limit_bytes = 1 << 20;
+  /// Integer columns use DELTA_BINARY_PACKED instead of PLAIN when the dictionary is abandoned
+  /// (and always for non-dictionary int columns). DuckDB, Polars, Spark and Arrow read it.
+  bool enable_delta_integers = true;
+  /// Row-group flush policy: cut when either limit is reached. The byte limit counts the
+  /// buffered (encoded, compressed) pages plus encoder state, so it bounds writer memory.
+  int64_t row_group_max_rows = 1'000'000;
+  int64_t row_group_max_bytes = 64ll << 20;
+  /// Page CRC32 (the spec's optional `crc` field); verifying readers check it.
+  bool write_page_crc = true;
+  /// Write ColumnIndex/OffsetIndex structures (the spec's page index) before the footer.
+  bool write_page_index = false;
+  /// Write per-chunk statistics (min/max/null_count).
+  bool write_statistics = true;
+  /// Extra key/value metadata (sluice adds "sluice.version" and "sluice.schema_hash").
+  std::vector<std::pair<std::string, std::string>> key_value_metadata;
+};
+
+class ParquetFileWriter {
+ public:
+  /// Creates the temporary file next to `path`. Fails with InvalidArgument for schemas the
+  /// writer cannot represent (e.g. DECIMAL precision > 38) naming the column.
+  static Result<std::unique_ptr<ParquetFileWriter>> Open(const std::string& path,
+                                                         const Schema& schema,
+                                                         const ParquetWriterOptions& options);
+  virtual ~ParquetFileWriter() = default;
+
+  /// Appends every row of `batch` (which must match the schema). A REQUIRED column with a null
+  /// is InvalidArgument naming the column.
+  virtual Status WriteBatch(const ColumnBatch& batch) = 0;
+  /// Cuts the current row group now (no-op if it is empty).
+  virtual Status FlushRowGroup() = 0;
+  /// Writes the footer, fsyncs and renames to the final path. After Close() the writer is done.
+  virtual Status Close() = 0;
+  /// Discards everything written; the final path is never touched.
+  virtual void Abort() = 0;
+
+  virtual int64_t rows_written() const = 0;
+  /// Bytes written to the file so far (after Close(): the file size).
+  virtual int64_t bytes_written() const = 0;
+  /// Bytes currently held in buffers (pages, dictionaries, scratch): the writer's memory use.
+  virtual int64_t allocated_bytes() const = 0;
+  /// High-water mark of allocated_bytes().
+  virtual int64_t peak_allocated_bytes() const = 0;
+  virtual const std::string& path() const = 0;
+};
+
+}  // namespace sluice

@@ -1,0 +1,22 @@
+// Each CLI subcommand registers itself on the root app; the callback it installs stores the
+// command's exit code in *exit_code. Commands print results to stdout and one-line errors
+// (naming what was wrong, never a secret) to stderr.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace sluice::cli {
+
+void RegisterInspectCommand(CLI::App& app, int* exit_code);
+void RegisterCatCommand(CLI::App& app, int* exit_code);
+void RegisterExtractCommand(CLI::App& app, int* exit_code);
+
+/// Exit codes shared by all commands.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitError = 1,           // any failure not listed below
+  kExitUsage = 2,           // bad command line or configuration
+  kExitValidationFailed = 3,
+};
+
+}  // namespace sluice::cli

@@ -1,0 +1,1 @@
+// Keeps sluice_mysql a valid target while its parts are added.
