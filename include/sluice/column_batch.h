@@ -49,6 +49,16 @@ class ColumnVector {
                    static_cast<const uint8_t*>(data) + width_);
     ++size_;
   }
+  /// Appends `count` valid values of `width()` bytes each, read from `data` (count * width()
+  /// bytes): the bulk path of decoders.
+  void AppendFixedBatch(const void* data, int64_t count) {
+    if (!validity_.empty()) {
+      for (int64_t row = 0; row < count; ++row) SetValidityBit(size_ + row, true);
+    }
+    const auto* bytes = static_cast<const uint8_t*>(data);
+    values_.insert(values_.end(), bytes, bytes + count * width_);
+    size_ += count;
+  }
   template <typename T>
   void Append(T value) {
     static_assert(std::is_trivially_copyable_v<T>);

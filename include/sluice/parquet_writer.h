@@ -56,6 +56,10 @@ struct ParquetWriterOptions {
   bool write_page_index = false;
   /// Write per-chunk statistics (min/max/null_count).
   bool write_statistics = true;
+  /// JSON columns carry the JSON logical type when true. Off by default: Polars (0.26 and
+  /// earlier) reads JSON-annotated columns as raw binary, while STRING reads as the same text in
+  /// every reader; the column names are listed in the "sluice.json_columns" metadata instead.
+  bool write_json_logical_type = false;
   /// Extra key/value metadata (sluice adds "sluice.version" and "sluice.schema_hash").
   std::vector<std::pair<std::string, std::string>> key_value_metadata;
 };

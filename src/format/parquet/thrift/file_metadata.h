@@ -52,6 +52,7 @@ struct LogicalTypeUnion {
   int16_t time_unit = 2;            // TimeType/TimestampType 2: union field id 1/2/3
   int8_t int_bit_width = 0;         // IntType 1
   bool int_is_signed = true;        // IntType 2
+  bool operator==(const LogicalTypeUnion&) const = default;
 };
 
 struct SchemaElement {
@@ -65,6 +66,7 @@ struct SchemaElement {
   std::optional<int32_t> precision;              // 8
   std::optional<int32_t> field_id;               // 9
   std::optional<LogicalTypeUnion> logical_type;  // 10
+  bool operator==(const SchemaElement&) const = default;
 };
 
 struct Statistics {
@@ -76,17 +78,20 @@ struct Statistics {
   std::optional<std::string> min_value;       // 6
   std::optional<bool> is_max_value_exact;     // 7
   std::optional<bool> is_min_value_exact;     // 8
+  bool operator==(const Statistics&) const = default;
 };
 
 struct KeyValue {
   std::string key;                    // 1
   std::optional<std::string> value;   // 2
+  bool operator==(const KeyValue&) const = default;
 };
 
 struct PageEncodingStats {
   PageType page_type = PageType::DATA_PAGE;  // 1
   Encoding encoding = Encoding::PLAIN;       // 2
   int32_t count = 0;                         // 3
+  bool operator==(const PageEncodingStats&) const = default;
 };
 
 struct ColumnMetaData {
@@ -103,6 +108,7 @@ struct ColumnMetaData {
   std::optional<int64_t> dictionary_page_offset;  // 11
   std::optional<Statistics> statistics;           // 12
   std::vector<PageEncodingStats> encoding_stats;  // 13
+  bool operator==(const ColumnMetaData&) const = default;
 };
 
 struct ColumnChunk {
@@ -113,6 +119,7 @@ struct ColumnChunk {
   std::optional<int32_t> offset_index_length;    // 5
   std::optional<int64_t> column_index_offset;    // 6
   std::optional<int32_t> column_index_length;    // 7
+  bool operator==(const ColumnChunk&) const = default;
 };
 
 struct RowGroup {
@@ -122,6 +129,7 @@ struct RowGroup {
   std::optional<int64_t> file_offset;        // 5
   std::optional<int64_t> total_compressed_size;  // 6
   std::optional<int16_t> ordinal;            // 7
+  bool operator==(const RowGroup&) const = default;
 };
 
 /// ColumnOrder union: sluice always writes TYPE_ORDER (field 1, empty struct).
@@ -133,6 +141,7 @@ struct FileMetaData {
   std::vector<KeyValue> key_value_metadata;     // 5
   std::optional<std::string> created_by;        // 6
   int32_t num_column_orders = 0;                // 7: count of TYPE_ORDER entries (0 = absent)
+  bool operator==(const FileMetaData&) const = default;
 };
 
 struct DataPageHeader {
@@ -141,12 +150,14 @@ struct DataPageHeader {
   Encoding definition_level_encoding = Encoding::RLE;  // 3
   Encoding repetition_level_encoding = Encoding::RLE;  // 4
   std::optional<Statistics> statistics;            // 5
+  bool operator==(const DataPageHeader&) const = default;
 };
 
 struct DictionaryPageHeader {
   int32_t num_values = 0;                  // 1
   Encoding encoding = Encoding::PLAIN;     // 2
   std::optional<bool> is_sorted;           // 3
+  bool operator==(const DictionaryPageHeader&) const = default;
 };
 
 struct DataPageHeaderV2 {
@@ -158,6 +169,7 @@ struct DataPageHeaderV2 {
   int32_t repetition_levels_byte_length = 0;    // 6
   std::optional<bool> is_compressed;            // 7 (default true)
   std::optional<Statistics> statistics;         // 8
+  bool operator==(const DataPageHeaderV2&) const = default;
 };
 
 struct PageHeader {
@@ -169,6 +181,7 @@ struct PageHeader {
   // 6: IndexPageHeader, never written, skipped on read
   std::optional<DictionaryPageHeader> dictionary_page_header;  // 7
   std::optional<DataPageHeaderV2> data_page_header_v2;         // 8
+  bool operator==(const PageHeader&) const = default;
 };
 
 // Page index (written when WriterOptions::write_page_index).
@@ -176,9 +189,11 @@ struct PageLocation {
   int64_t offset = 0;                // 1
   int32_t compressed_page_size = 0;  // 2
   int64_t first_row_index = 0;       // 3
+  bool operator==(const PageLocation&) const = default;
 };
 struct OffsetIndex {
   std::vector<PageLocation> page_locations;  // 1
+  bool operator==(const OffsetIndex&) const = default;
 };
 struct ColumnIndex {
   std::vector<bool> null_pages;              // 1
@@ -186,9 +201,12 @@ struct ColumnIndex {
   std::vector<std::string> max_values;       // 3
   BoundaryOrder boundary_order = BoundaryOrder::UNORDERED;  // 4
   std::vector<int64_t> null_counts;          // 5
+  bool operator==(const ColumnIndex&) const = default;
 };
 
 // --- serialisation -------------------------------------------------------------------------
+// Each Serialize* appends the Thrift compact encoding to `*out`. Optional fields are written only
+// when set; a LogicalTypeUnion whose `which` is kNone is not written.
 
 void SerializeFileMetaData(const FileMetaData& meta, std::string* out);
 void SerializePageHeader(const PageHeader& header, std::string* out);
@@ -203,8 +221,11 @@ struct ThriftLimits {
   int max_depth = 64;
 };
 
-/// Parses a FileMetaData occupying exactly data[0, size). Corruption errors name the byte
+/// Parses a FileMetaData occupying data[0, size). Corruption errors name the byte
 /// offset (relative to `data` + `base_offset`, so callers pass the footer's file offset).
+/// Bytes after the struct's stop byte are ignored (encrypted files with a plaintext footer put
+/// a signature there). Unknown fields are skipped; a LogicalType member newer than sluice
+/// leaves SchemaElement::logical_type unset.
 Result<FileMetaData> ParseFileMetaData(const uint8_t* data, size_t size, int64_t base_offset,
                                        const ThriftLimits& limits = {});
 /// Parses one PageHeader from the start of data[0, size); `*header_size` receives the bytes

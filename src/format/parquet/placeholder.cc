@@ -1,1 +1,0 @@
-// Keeps sluice_parquet a valid target while its parts are added by subdirectories.

@@ -1,0 +1,682 @@
+#include "runner/extract_job.h"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "common/atomic_file.h"
+#include "common/redact.h"
+#include "common/sha256.h"
+#include "source/partitioner.h"
+
+namespace sluice::runner {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using mysql::Connection;
+using mysql::ResolvedSource;
+using source::KeyRange;
+using source::PartitionMode;
+
+constexpr const char* kStateFile = "_sluice_state.json";
+constexpr const char* kProgressFile = "_sluice_progress.jsonl";
+constexpr const char* kManifestFile = "_manifest.json";
+// Version of the state/manifest layout; bump when their meaning changes.
+constexpr int kStateFormat = 1;
+// Smallest per-job memory share: a 2,000-row batch of wide rows plus a writer row group.
+constexpr int64_t kMinJobMemory = 16ll << 20;
+// First retry waits 250 ms, doubling up to 8 s: a restarting server is usually back within
+// a few seconds, and three retries then span about 2 s.
+constexpr int64_t kFirstBackoffMs = 250;
+constexpr int64_t kMaxBackoffMs = 8000;
+
+std::string PartName(int index) {
+  char name[32];
+  std::snprintf(name, sizeof(name), "part-%05d.parquet", index);
+  return name;
+}
+
+bool IsPartName(const std::string& name) {
+  return name.starts_with("part-") && name.ends_with(".parquet");
+}
+
+Status IoStatus(const std::string& what, const std::error_code& ec) {
+  if (ec == std::errc::no_space_on_device) return Status::ResourceExhausted(what + ": " + ec.message());
+  return Status::IoError(what + ": " + ec.message());
+}
+
+Result<std::string> FileSha256(const std::string& path, int64_t* size) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError("cannot read " + path);
+  Sha256 hash;
+  // 1 MiB reads: large enough for sequential throughput, small next to the memory budget.
+  std::vector<char> buffer(1 << 20);
+  int64_t total = 0;
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    std::streamsize got = in.gcount();
+    if (got <= 0) break;
+    hash.Update(buffer.data(), static_cast<size_t>(got));
+    total += got;
+  }
+  if (in.bad()) return Status::IoError("error reading " + path);
+  *size = total;
+  return hash.HexDigest();
+}
+
+Status AppendLineDurable(const std::string& path, const std::string& line) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoStatus(path, errno);
+  std::string text = line + "\n";
+  ssize_t written = ::write(fd, text.data(), text.size());
+  int err = errno;
+  if (written != static_cast<ssize_t>(text.size())) {
+    ::close(fd);
+    return ErrnoStatus(path, written < 0 ? err : ENOSPC);
+  }
+  if (::fsync(fd) != 0) {
+    err = errno;
+    ::close(fd);
+    return ErrnoStatus(path, err);
+  }
+  ::close(fd);
+  return Status::OK();
+}
+
+json ChunkJson(const ChunkResult& chunk) {
+  json out = {{"chunk", chunk.index},       {"key_range", chunk.key_range},
+              {"rows", chunk.rows},         {"zero_dates", chunk.zero_dates}};
+  if (!chunk.file.empty()) {
+    out["file"] = chunk.file;
+    out["bytes"] = chunk.bytes;
+    out["sha256"] = chunk.sha256;
+  } else {
+    out["file"] = nullptr;
+  }
+  return out;
+}
+
+std::string TimeColumns(const Schema& schema, const std::vector<mysql::ColumnPlan>& plans) {
+  std::string out;
+  for (const auto& plan : plans) {
+    if (plan.kind == mysql::ValueKind::kTime) out += (out.empty() ? "" : ",") + plan.schema.name;
+  }
+  (void)schema;
+  return out;
+}
+
+// Everything the workers share. Guarded by `mutex` where noted.
+struct JobState {
+  const ExtractOptions* options = nullptr;
+  const ResolvedSource* source = nullptr;
+  std::string dir;
+  std::vector<KeyRange> ranges;
+  std::vector<int> pending;
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> retries{0};
+  mysql::CursorOptions cursor_options;
+  ParquetWriterOptions writer_options;
+  std::mutex mutex;
+  std::map<int, ChunkResult> done;  // guarded by mutex
+  Status failure;                   // guarded by mutex
+};
+
+ParquetWriterOptions FileWriterOptions(const JobState& state, const std::string& key_range,
+                                       const std::string& sql) {
+  ParquetWriterOptions options = state.writer_options;
+  options.key_value_metadata.emplace_back("sluice.source_table", state.source->display_name());
+  options.key_value_metadata.emplace_back("sluice.query", RedactUrl(sql));
+  options.key_value_metadata.emplace_back("sluice.key_range", key_range);
+  std::string time_columns = TimeColumns(state.source->schema(), state.source->columns());
+  if (!time_columns.empty()) {
+    // TIME is stored as signed INT64 microseconds (Parquet TIME cannot be negative or >24 h).
+    options.key_value_metadata.emplace_back("sluice.time_columns", time_columns);
+    options.key_value_metadata.emplace_back("sluice.time_unit", "signed_micros");
+  }
+  return options;
+}
+
+Status CommitFile(std::unique_ptr<ParquetFileWriter>* writer, const std::string& dir,
+                  ChunkResult* result) {
+  SLUICE_RETURN_IF_ERROR((*writer)->Close());
+  writer->reset();
+  int64_t size = 0;
+  SLUICE_ASSIGN_OR_RETURN(result->sha256, FileSha256(dir + "/" + result->file, &size));
+  result->bytes = size;
+  return Status::OK();
+}
+
+void SleepMs(int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+// One attempt at one keyed chunk.
+Result<ChunkResult> RunKeyedChunk(JobState& state, Connection* conn, int index, int attempt) {
+  const ExtractOptions& options = *state.options;
+  const KeyRange& range = state.ranges[static_cast<size_t>(index)];
+  ChunkResult result;
+  result.index = index;
+  result.key_range = state.source->DescribeRange(range);
+  mysql::CursorSpec spec = state.source->ChunkSpec(range);
+  std::string sql = spec.sql;
+  SLUICE_ASSIGN_OR_RETURN(auto cursor, mysql::StreamingCursor::Open(conn, options.protocol,
+                                                                    std::move(spec),
+                                                                    state.cursor_options));
+  ColumnBatch batch(state.source->schema());
+  std::unique_ptr<ParquetFileWriter> writer;
+  struct AbortGuard {
+    std::unique_ptr<ParquetFileWriter>* writer;
+    ~AbortGuard() {
+      if (*writer) (*writer)->Abort();
+    }
+  } guard{&writer};
+  const std::string file = PartName(index);
+  while (true) {
+    if (state.stop.load()) return Status::Internal("stopped");
+    SLUICE_ASSIGN_OR_RETURN(bool more, cursor->Next(&batch));
+    if (!more) break;
+    if (!writer) {
+      // Empty ranges write no file: the writer is opened at the first row.
+      SLUICE_ASSIGN_OR_RETURN(writer, options.writer_factory(state.dir + "/" + file,
+                                                             state.source->schema(),
+                                                             FileWriterOptions(state, result.key_range, sql)));
+    }
+    SLUICE_RETURN_IF_ERROR(writer->WriteBatch(batch));
+    if (attempt == 0 && options.debug_batch_delay_ms > 0) SleepMs(options.debug_batch_delay_ms);
+  }
+  // Verify before commit: every row read was written, and every key lies in the chunk's range.
+  const mysql::CursorStats& stats = cursor->stats();
+  result.rows = stats.rows;
+  result.zero_dates = stats.zero_dates;
+  int64_t written = writer ? writer->rows_written() : 0;
+  if (written != stats.rows) {
+    return Status::Internal("chunk " + result.key_range + ": read " + std::to_string(stats.rows) +
+                            " rows but wrote " + std::to_string(written));
+  }
+  bool keys_ok = range.null_keys
+                     ? stats.null_keys == stats.rows
+                     : stats.null_keys == 0 &&
+                           (stats.rows == 0 || (*stats.min_key >= range.lo && *stats.max_key <= range.hi));
+  if (!keys_ok) {
+    return Status::Internal("chunk " + result.key_range + ": the server returned a key outside the range");
+  }
+  if (writer) {
+    result.file = file;
+    SLUICE_RETURN_IF_ERROR(CommitFile(&writer, state.dir, &result));
+  }
+  return result;
+}
+
+void Fail(JobState& state, const Status& status) {
+  std::lock_guard<std::mutex> lock(state.mutex);
+  if (state.failure.ok()) state.failure = status;
+  state.stop = true;
+}
+
+void KeyedWorker(JobState& state, std::unique_ptr<Connection> conn) {
+  const ExtractOptions& options = *state.options;
+  while (!state.stop.load()) {
+    size_t pos = state.next.fetch_add(1);
+    if (pos >= state.pending.size()) break;
+    int index = state.pending[pos];
+    std::string where = "table " + state.source->display_name() + ", chunk " +
+                        std::to_string(index) + " " +
+                        state.source->DescribeRange(state.ranges[static_cast<size_t>(index)]);
+    for (int attempt = 0;; ++attempt) {
+      Status status;
+      if (!conn) {
+        auto opened = Connection::Open(options.url, options.connection);
+        if (opened.ok()) {
+          conn = std::move(opened).value();
+        } else {
+          status = opened.status();
+        }
+      }
+      if (conn) {
+        auto result = RunKeyedChunk(state, conn.get(), index, attempt);
+        if (result.ok()) {
+          Status logged = AppendLineDurable(state.dir + "/" + kProgressFile,
+                                            ChunkJson(*result).dump());
+          if (!logged.ok()) {
+            Fail(state, logged.WithContext(where));
+            return;
+          }
+          std::lock_guard<std::mutex> lock(state.mutex);
+          state.done[index] = std::move(result).value();
+          break;
+        }
+        status = result.status();
+        // A failed chunk may leave the connection mid-result (or cancelled): never reuse it.
+        conn.reset();
+      }
+      if (state.stop.load()) return;
+      if (status.code() == StatusCode::kUnavailable && attempt < options.retries) {
+        state.retries.fetch_add(1);
+        int64_t backoff = std::min(kMaxBackoffMs, kFirstBackoffMs << attempt);
+        std::cerr << "sluice extract: " << where << ": " << RedactUrl(status.message())
+                  << "; retrying in " << backoff << " ms (" << attempt + 1 << "/"
+                  << options.retries << ")\n";
+        SleepMs(backoff);
+        continue;
+      }
+      Fail(state, status.WithContext(where));
+      return;
+    }
+  }
+}
+
+// Scan mode: one streaming pass, files rolled every chunk_rows rows. Retries redo the pass.
+Status RunScan(JobState& state, std::unique_ptr<Connection> conn) {
+  const ExtractOptions& options = *state.options;
+  for (int attempt = 0;; ++attempt) {
+    Status status;
+    std::vector<ChunkResult> results;
+    if (!conn) {
+      auto opened = Connection::Open(options.url, options.connection);
+      if (opened.ok()) conn = std::move(opened).value();
+      else status = opened.status();
+    }
+    if (conn) {
+      status = [&]() -> Status {
+        mysql::CursorSpec spec = state.source->ChunkSpec(std::nullopt);
+        std::string sql = spec.sql;
+        SLUICE_ASSIGN_OR_RETURN(auto cursor,
+                                mysql::StreamingCursor::Open(conn.get(), options.protocol,
+                                                             std::move(spec), state.cursor_options));
+        ColumnBatch batch(state.source->schema());
+        std::unique_ptr<ParquetFileWriter> writer;
+        struct AbortGuard {
+          std::unique_ptr<ParquetFileWriter>* writer;
+          ~AbortGuard() {
+            if (*writer) (*writer)->Abort();
+          }
+        } guard{&writer};
+        int64_t rows_in_file = 0;
+        int64_t first_row = 0;
+        int64_t zero_dates_before = 0;
+        auto commit = [&]() -> Status {
+          ChunkResult result;
+          result.index = static_cast<int>(results.size());
+          result.file = PartName(result.index);
+          result.rows = writer->rows_written();
+          if (result.rows != rows_in_file) {
+            return Status::Internal("file " + result.file + ": read " +
+                                    std::to_string(rows_in_file) + " rows but wrote " +
+                                    std::to_string(result.rows));
+          }
+          result.key_range = "rows " + std::to_string(first_row) + ".." +
+                             std::to_string(first_row + rows_in_file - 1);
+          result.zero_dates = cursor->stats().zero_dates - zero_dates_before;
+          zero_dates_before = cursor->stats().zero_dates;
+          SLUICE_RETURN_IF_ERROR(CommitFile(&writer, state.dir, &result));
+          first_row += rows_in_file;
+          rows_in_file = 0;
+          results.push_back(std::move(result));
+          return Status::OK();
+        };
+        while (true) {
+          if (state.stop.load()) return Status::Internal("stopped");
+          cursor->set_fetch_rows(std::min(options.fetch_rows, options.chunk_rows - rows_in_file));
+          SLUICE_ASSIGN_OR_RETURN(bool more, cursor->Next(&batch));
+          if (!more) break;
+          if (!writer) {
+            int index = static_cast<int>(results.size());
+            std::string range = "rows " + std::to_string(first_row) + "..";
+            SLUICE_ASSIGN_OR_RETURN(writer, options.writer_factory(
+                                                state.dir + "/" + PartName(index),
+                                                state.source->schema(),
+                                                FileWriterOptions(state, range, sql)));
+          }
+          SLUICE_RETURN_IF_ERROR(writer->WriteBatch(batch));
+          rows_in_file += batch.num_rows();
+          if (rows_in_file >= options.chunk_rows) SLUICE_RETURN_IF_ERROR(commit());
+          if (attempt == 0 && options.debug_batch_delay_ms > 0) SleepMs(options.debug_batch_delay_ms);
+        }
+        if (writer) SLUICE_RETURN_IF_ERROR(commit());
+        if (first_row != cursor->stats().rows) {
+          return Status::Internal("scan read " + std::to_string(cursor->stats().rows) +
+                                  " rows but committed " + std::to_string(first_row));
+        }
+        return Status::OK();
+      }();
+      if (status.ok()) {
+        std::lock_guard<std::mutex> lock(state.mutex);
+        for (auto& result : results) state.done[result.index] = std::move(result);
+        return Status::OK();
+      }
+      conn.reset();
+      // Files committed by the failed pass are replaced by the next pass (same names); remove
+      // them now so a failure that is not retried leaves no half set behind.
+      for (const auto& result : results) {
+        std::error_code ec;
+        fs::remove(state.dir + "/" + result.file, ec);
+      }
+    }
+    if (status.code() == StatusCode::kUnavailable && attempt < options.retries) {
+      state.retries.fetch_add(1);
+      int64_t backoff = std::min(kMaxBackoffMs, kFirstBackoffMs << attempt);
+      std::cerr << "sluice extract: table " << state.source->display_name() << " scan: "
+                << RedactUrl(status.message()) << "; retrying in " << backoff << " ms ("
+                << attempt + 1 << "/" << options.retries << ")\n";
+      SleepMs(backoff);
+      continue;
+    }
+    return status.WithContext("table " + state.source->display_name() + " (scan)");
+  }
+}
+
+json StateJson(const ResolvedSource& source, const std::string& identity,
+               const std::vector<KeyRange>& ranges) {
+  json out = {{"format", kStateFormat},
+              {"schema_hash", source.schema().Hash()},
+              {"schema", source.schema().ToCanonicalString()},
+              {"identity", identity}};
+  json list = json::array();
+  for (const auto& range : ranges) list.push_back({range.lo, range.hi, range.null_keys});
+  out["ranges"] = list;
+  return out;
+}
+
+std::string PlanIdentity(const ExtractOptions& options, const ResolvedSource& source) {
+  std::string text = source.SourceIdentity();
+  if (source.mode() == PartitionMode::kRange) {
+    text += "\nchunk_keys=" + std::to_string(options.chunk_keys);
+  } else {
+    text += "\nchunk_rows=" + std::to_string(options.chunk_rows);
+  }
+  std::string columns;
+  for (const auto& column : source.columns()) columns += column.schema.name + ",";
+  return text + "\ncolumns=" + columns;
+}
+
+Status RemoveFile(const fs::path& path) {
+  std::error_code ec;
+  fs::remove(path, ec);
+  if (ec) return IoStatus("cannot remove " + path.string(), ec);
+  return Status::OK();
+}
+
+// Removes leftover temporary files (and, if `parts_too`, every part file and progress).
+Status CleanDirectory(const std::string& dir, bool parts_too) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    bool temp = AtomicFile::IsTemporaryName(name) || name.find(".tmp-") != std::string::npos;
+    bool part = IsPartName(name) || name == kProgressFile || name == kManifestFile ||
+                name == kStateFile;
+    if (temp || (parts_too && part)) SLUICE_RETURN_IF_ERROR(RemoveFile(entry.path()));
+  }
+  if (ec) return IoStatus("cannot list " + dir, ec);
+  return Status::OK();
+}
+
+std::map<int, ChunkResult> LoadProgress(const std::string& dir) {
+  std::map<int, ChunkResult> done;
+  std::ifstream in(dir + "/" + kProgressFile);
+  std::string line;
+  while (std::getline(in, line)) {
+    // A crash mid-append leaves a truncated last line: it does not parse and is ignored, so
+    // that chunk is redone.
+    json entry = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (entry.is_discarded() || !entry.is_object() || !entry.contains("chunk")) continue;
+    ChunkResult result;
+    result.index = entry.value("chunk", -1);
+    result.key_range = entry.value("key_range", "");
+    result.rows = entry.value("rows", int64_t{0});
+    result.zero_dates = entry.value("zero_dates", int64_t{0});
+    if (entry["file"].is_string()) {
+      result.file = entry["file"].get<std::string>();
+      result.bytes = entry.value("bytes", int64_t{0});
+      result.sha256 = entry.value("sha256", "");
+    }
+    result.reused = true;
+    done[result.index] = result;
+  }
+  return done;
+}
+
+std::string ManifestJson(const ExtractOptions& options, const ResolvedSource& source,
+                         const ExtractSummary& summary) {
+  json files = json::array();
+  for (const auto& chunk : summary.chunks) {
+    if (chunk.file.empty()) continue;
+    files.push_back({{"file", chunk.file},
+                     {"chunk", chunk.index},
+                     {"key_range", chunk.key_range},
+                     {"rows", chunk.rows},
+                     {"bytes", chunk.bytes},
+                     {"sha256", chunk.sha256}});
+  }
+  json schema = json::array();
+  for (const auto& column : source.schema().columns) {
+    schema.push_back({{"name", column.name},
+                      {"type", DescribeType(column)},
+                      {"nullable", column.nullable}});
+  }
+  json out = {{"sluice_version", SLUICE_VERSION},
+              {"format", kStateFormat},
+              {"source", options.url.Redacted()},
+              {"table", source.display_name()},
+              {"query", source.query().empty() ? json(nullptr) : json(RedactUrl(source.query()))},
+              {"where", source.where().empty() ? json(nullptr) : json(RedactUrl(source.where()))},
+              {"mode", summary.mode},
+              {"key", source.has_key() ? json(source.key_name()) : json(nullptr)},
+              {"schema_hash", summary.schema_hash},
+              {"schema", schema},
+              {"chunks", summary.chunks.size()},
+              {"files", files},
+              {"total_rows", summary.total_rows},
+              {"total_bytes", summary.total_bytes},
+              {"zero_dates_as_null", summary.zero_dates}};
+  return out.dump(2) + "\n";
+}
+
+}  // namespace
+
+int64_t PeakRssBytes() {
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<int64_t>(usage.ru_maxrss) * 1024;  // ru_maxrss is in KiB on Linux
+}
+
+Result<ExtractSummary> RunExtract(const ExtractOptions& options) {
+  auto started = std::chrono::steady_clock::now();
+  if (!options.writer_factory) return Status::Internal("no writer factory");
+  if (options.jobs < 1) return Status::InvalidArgument("--jobs must be at least 1");
+  if (options.fetch_rows < 1) return Status::InvalidArgument("--fetch-rows must be at least 1");
+  if (options.chunk_rows < 1) return Status::InvalidArgument("--chunk-rows must be at least 1");
+  if (options.chunk_keys < 1) return Status::InvalidArgument("--chunk-keys must be at least 1");
+  if (options.retries < 0) return Status::InvalidArgument("--retries must not be negative");
+  int64_t share = options.memory_limit_bytes / options.jobs;
+  if (share < kMinJobMemory) {
+    return Status::InvalidArgument("--memory-limit " + std::to_string(options.memory_limit_bytes >> 20) +
+                                   "MB is too small for " + std::to_string(options.jobs) +
+                                   " jobs (at least 16MB per job)");
+  }
+  if (options.dest.empty()) return Status::InvalidArgument("--dest is required");
+
+  // Everything that can fail on user input is checked before the first file is touched.
+  SLUICE_ASSIGN_OR_RETURN(auto conn, Connection::Open(options.url, options.connection));
+  SLUICE_ASSIGN_OR_RETURN(ResolvedSource resolved, mysql::ResolveSource(conn.get(), options.source));
+
+  JobState state;
+  state.options = &options;
+  state.source = &resolved;
+  // Memory: the writer buffers up to half of a job's share as one row group; a batch in flight
+  // is at most an eighth (capped at 32 MiB: beyond that bigger batches buy nothing).
+  state.writer_options = options.writer;
+  state.writer_options.row_group_max_bytes =
+      std::min(options.writer.row_group_max_bytes, share / 2);
+  state.cursor_options.fetch_rows = options.fetch_rows;
+  state.cursor_options.max_batch_bytes = std::clamp<int64_t>(share / 8, 1 << 20, 32 << 20);
+  state.cursor_options.convert.strict = options.strict;
+
+  std::string name = options.output_name;
+  if (name.empty()) {
+    name = options.source.table;
+    if (size_t dot = name.rfind('.'); dot != std::string::npos) name = name.substr(dot + 1);
+  }
+  if (name.empty()) return Status::InvalidArgument("--table names the output directory; it is required");
+  if (name.find('/') != std::string::npos || name == "." || name == "..") {
+    return Status::InvalidArgument("bad output name '" + name + "'");
+  }
+  state.dir = options.dest + "/" + name;
+
+  std::string identity = PlanIdentity(options, resolved);
+  std::string state_path = state.dir + "/" + kStateFile;
+  bool scan = resolved.mode() == PartitionMode::kScan;
+
+  // Resume check (reads only).
+  std::optional<json> previous;
+  if (!options.restart && fs::exists(state_path)) {
+    std::ifstream in(state_path);
+    json loaded = json::parse(in, nullptr, false);
+    if (!loaded.is_discarded() && loaded.value("format", 0) == kStateFormat) {
+      if (loaded.value("schema_hash", "") != resolved.schema().Hash()) {
+        return Status::InvalidArgument(
+            "the schema of " + resolved.display_name() + " changed since the extract in " +
+            state.dir + " began (schema hash " + loaded.value("schema_hash", "") + ", now " +
+            resolved.schema().Hash() + "); rerun with --restart to extract it again from scratch");
+      }
+      if (loaded.value("identity", "") != identity) {
+        return Status::InvalidArgument(
+            state.dir + " holds an extract made with different options (table, key, --where, "
+            "--mode, --chunk-rows/--chunk-keys or --columns); use the same options to resume, or "
+            "--restart to start over");
+      }
+      previous = std::move(loaded);
+    }
+  }
+
+  if (!scan) {
+    if (previous) {
+      for (const auto& item : (*previous)["ranges"]) {
+        state.ranges.push_back({item[0].get<int64_t>(), item[1].get<int64_t>(), item[2].get<bool>()});
+      }
+    } else {
+      source::PlanOptions plan;
+      plan.mode = resolved.mode();
+      plan.chunk_rows = options.chunk_rows;
+      __int128 width = static_cast<__int128>(options.chunk_keys) * resolved.ordinal_units_per_chunk_key();
+      plan.chunk_keys = width > INT64_MAX ? INT64_MAX : static_cast<int64_t>(width);
+      auto probe = mysql::NewKeyProbe(conn.get(), &resolved);
+      SLUICE_ASSIGN_OR_RETURN(state.ranges, source::PlanRanges(probe.get(), plan));
+    }
+  }
+
+  // From here on the destination is written.
+  std::error_code ec;
+  fs::create_directories(state.dir, ec);
+  if (ec) return IoStatus("cannot create " + state.dir, ec);
+  SLUICE_RETURN_IF_ERROR(CleanDirectory(state.dir, /*parts_too=*/!previous || scan));
+  if (!previous) {
+    SLUICE_RETURN_IF_ERROR(AtomicFile::WriteWhole(
+        state_path, StateJson(resolved, identity, state.ranges).dump(2) + "\n"));
+  }
+
+  if (scan) {
+    SLUICE_RETURN_IF_ERROR(RemoveFile(state.dir + "/" + kProgressFile));
+    SLUICE_RETURN_IF_ERROR(RunScan(state, std::move(conn)));
+  } else {
+    // Chunks committed by an earlier run: their progress line and their file must agree.
+    std::map<int, ChunkResult> earlier = LoadProgress(state.dir);
+    for (auto& [index, result] : earlier) {
+      if (index < 0 || static_cast<size_t>(index) >= state.ranges.size()) continue;
+      if (!result.file.empty()) {
+        std::error_code size_ec;
+        auto size = fs::file_size(state.dir + "/" + result.file, size_ec);
+        if (size_ec || static_cast<int64_t>(size) != result.bytes || result.file != PartName(index)) {
+          continue;
+        }
+      }
+      state.done[index] = result;
+    }
+    // Part files without a progress line (a crash between rename and the line) are redone.
+    for (const auto& entry : fs::directory_iterator(state.dir, ec)) {
+      std::string file = entry.path().filename().string();
+      if (!IsPartName(file)) continue;
+      bool known = false;
+      for (const auto& [index, result] : state.done) known = known || result.file == file;
+      if (!known) SLUICE_RETURN_IF_ERROR(RemoveFile(entry.path()));
+    }
+    for (size_t index = 0; index < state.ranges.size(); ++index) {
+      if (!state.done.count(static_cast<int>(index))) state.pending.push_back(static_cast<int>(index));
+    }
+    int workers = std::max(1, std::min<int>(options.jobs, static_cast<int>(state.pending.size())));
+    std::vector<std::thread> threads;
+    for (int worker = 0; worker < workers; ++worker) {
+      // The planning connection is reused by the first worker (it has no open result).
+      std::unique_ptr<Connection> worker_conn = worker == 0 ? std::move(conn) : nullptr;
+      threads.emplace_back(KeyedWorker, std::ref(state), std::move(worker_conn));
+    }
+    for (auto& thread : threads) thread.join();
+    std::lock_guard<std::mutex> lock(state.mutex);
+    if (!state.failure.ok()) return state.failure;
+  }
+
+  ExtractSummary summary;
+  summary.table = resolved.display_name();
+  summary.table_dir = state.dir;
+  summary.mode = PartitionModeName(resolved.mode());
+  summary.key = resolved.has_key() ? resolved.key_name() : "";
+  summary.protocol = mysql::ProtocolName(options.protocol);
+  summary.schema_hash = resolved.schema().Hash();
+  for (auto& [index, chunk] : state.done) {
+    summary.total_rows += chunk.rows;
+    summary.total_bytes += chunk.bytes;
+    summary.zero_dates += chunk.zero_dates;
+    if (chunk.reused) ++summary.chunks_reused;
+    summary.chunks.push_back(chunk);
+  }
+  summary.retries = state.retries.load();
+  SLUICE_RETURN_IF_ERROR(
+      AtomicFile::WriteWhole(state.dir + "/" + kManifestFile, ManifestJson(options, resolved, summary)));
+  summary.elapsed_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  summary.peak_rss_bytes = PeakRssBytes();
+  return summary;
+}
+
+std::string SummaryJson(const ExtractSummary& summary) {
+  json files = json::array();
+  for (const auto& chunk : summary.chunks) {
+    if (chunk.file.empty()) continue;
+    files.push_back({{"file", summary.table_dir + "/" + chunk.file},
+                     {"key_range", chunk.key_range},
+                     {"rows", chunk.rows},
+                     {"bytes", chunk.bytes},
+                     {"reused", chunk.reused}});
+  }
+  json out = {{"table", summary.table},
+              {"dir", summary.table_dir},
+              {"mode", summary.mode},
+              {"key", summary.key.empty() ? json(nullptr) : json(summary.key)},
+              {"protocol", summary.protocol},
+              {"schema_hash", summary.schema_hash},
+              {"files", files},
+              {"chunks", summary.chunks.size()},
+              {"chunks_reused", summary.chunks_reused},
+              {"total_rows", summary.total_rows},
+              {"total_bytes", summary.total_bytes},
+              {"zero_dates_as_null", summary.zero_dates},
+              {"retries", summary.retries},
+              {"elapsed_seconds", summary.elapsed_seconds},
+              {"rows_per_second",
+               summary.elapsed_seconds > 0 ? static_cast<double>(summary.total_rows) / summary.elapsed_seconds : 0.0},
+              {"peak_rss_bytes", summary.peak_rss_bytes}};
+  return out.dump(2);
+}
+
+}  // namespace sluice::runner

@@ -1,1 +1,0 @@
-// Keeps sluice_mysql a valid target while its parts are added.
