@@ -1,0 +1,419 @@
+// End-to-end tests of `sluice extract` through the CLI binary against the real MariaDB; every
+// output is read back by DuckDB and Polars (pqcheck) and compared with the source rows.
+// Reliability tests 1 (kill -9 + resume), 3 (connection KILL), 17 (independent readers) and 18
+// (bad credentials / URL / names) of shared/research/reliability-tests.md live here.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "e2e/e2e_util.h"
+#include "integration/all_types_fixture.h"
+
+namespace sluice::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+// Normalises a JSON row (numbers and strings both as text) so DuckDB's and MySQL's spellings
+// of the same integer compare equal.
+std::string NormalizeRow(const json& row) {
+  json out = json::object();
+  for (auto it = row.begin(); it != row.end(); ++it) {
+    if (it->is_null()) {
+      out[it.key()] = nullptr;
+    } else if (it->is_string()) {
+      out[it.key()] = it->get<std::string>();
+    } else {
+      out[it.key()] = it->dump();
+    }
+  }
+  return out.dump();
+}
+
+std::vector<std::string> LakeRows(const std::string& dir, const std::string& order_by) {
+  auto result = RunShell(ShellQuote(Pqcheck()) + " sql " +
+                         ShellQuote("SELECT * FROM read_parquet('" + dir +
+                                    "/*.parquet') ORDER BY " + order_by));
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  std::vector<std::string> rows;
+  std::istringstream lines(result.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (!line.empty()) rows.push_back(NormalizeRow(json::parse(line)));
+  }
+  return rows;
+}
+
+std::vector<std::string> DbRows(mysql::Connection* conn, const std::string& sql,
+                                const std::vector<std::string>& names) {
+  auto rows = conn->QueryRows(sql);
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  std::vector<std::string> out;
+  if (!rows.ok()) return out;
+  for (const auto& row : *rows) {
+    json object = json::object();
+    for (size_t col = 0; col < names.size(); ++col) {
+      object[names[col]] = row[col].has_value() ? json(*row[col]) : json(nullptr);
+    }
+    out.push_back(object.dump());
+  }
+  return out;
+}
+
+class ExtractE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SLUICE_REQUIRE_DB();
+    conn_ = ConnectTestDb();
+    ASSERT_NE(conn_, nullptr);
+    ASSERT_TRUE(fs::exists(Pqcheck())) << "pqcheck not found at " << Pqcheck()
+                                       << " (run ../shared/tools/install.sh)";
+  }
+
+  // A simple keyed table: id BIGINT PK, k INT (indexed), payload VARCHAR.
+  void MakeTable(const std::string& name, const std::string& select_rows, bool primary = true) {
+    Exec(conn_.get(), "DROP TABLE IF EXISTS " + name);
+    Exec(conn_.get(), "CREATE TABLE " + name + " (id BIGINT " +
+                          (primary ? "PRIMARY KEY" : "NOT NULL") +
+                          ", k INT, payload VARCHAR(64), KEY (k))");
+    Exec(conn_.get(), "INSERT INTO " + name + " " + select_rows);
+  }
+
+  std::vector<std::string> SourceRows(const std::string& table) {
+    return DbRows(conn_.get(),
+                  "SELECT CAST(id AS CHAR), CAST(k AS CHAR), payload FROM " + table +
+                      " ORDER BY id",
+                  {"id", "k", "payload"});
+  }
+
+  std::unique_ptr<mysql::Connection> conn_;
+};
+
+TEST_F(ExtractE2eTest, AllTypesMatchTheSourceOnBothReadersAndProtocols) {
+  Exec(conn_.get(), "DROP TABLE IF EXISTS all_types");
+  Exec(conn_.get(), kAllTypesDdl);
+  for (const auto& sql : AllTypesInserts()) Exec(conn_.get(), sql);
+  std::string dir = TempDir("all_types");
+  std::vector<std::string> names;
+  std::vector<bool> is_bool;
+  std::string select;
+  for (const auto& column : AllTypesExpected()) {
+    names.push_back(column.name);
+    is_bool.push_back(column.is_bool);
+    select += (select.empty() ? "" : ", ") + std::string(column.sql);
+  }
+  WriteExpectedJsonl(conn_.get(), "SELECT " + select + " FROM all_types ORDER BY id", names,
+                     is_bool, dir + "/expected.jsonl");
+  for (const char* protocol : {"binary", "text"}) {
+    SCOPED_TRACE(protocol);
+    std::string dest = dir + "/" + protocol;
+    auto run = Extract("--table all_types --dest " + dest + " --json --protocol " + protocol);
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    json summary = ParseJson(run.out);
+    ASSERT_FALSE(summary.is_discarded()) << run.out;
+    EXPECT_EQ(summary["total_rows"], 5);
+    EXPECT_EQ(summary["zero_dates_as_null"], 3);
+    EXPECT_GT(summary["peak_rss_bytes"].get<int64_t>(), 0);
+    std::string file = dest + "/all_types/part-00000.parquet";
+    ASSERT_TRUE(fs::exists(file));
+    EXPECT_EQ(PqCompare(file, dir + "/expected.jsonl"), "");
+    json manifest = ParseJson(ReadFile(dest + "/all_types/_manifest.json"));
+    ASSERT_EQ(manifest["files"].size(), 1u);
+    EXPECT_EQ(manifest["files"][0]["rows"], 5);
+    EXPECT_EQ(manifest["files"][0]["sha256"].get<std::string>().size(), 64u);
+    EXPECT_EQ(manifest["schema_hash"], summary["schema_hash"]);
+    EXPECT_EQ(ReadFile(dest + "/all_types/_manifest.json").find("sluice:sluice"),
+              std::string::npos);
+  }
+  // Key/value metadata and logical types as seen by DuckDB.
+  json kv = PqSql("SELECT map_from_entries(list({'k': decode(key), 'v': decode(value)})) AS m "
+                  "FROM parquet_kv_metadata('" + dir + "/binary/all_types/part-00000.parquet')");
+  std::string kv_text = kv.dump();
+  for (const char* key : {"sluice.version", "sluice.schema_hash", "sluice.source_table",
+                          "sluice.query", "sluice.key_range", "sluice.time_columns"}) {
+    EXPECT_NE(kv_text.find(key), std::string::npos) << key << " missing in " << kv_text;
+  }
+}
+
+TEST_F(ExtractE2eTest, EmptyTableWritesNoFilesButAManifest) {
+  Exec(conn_.get(), "DROP TABLE IF EXISTS empty_t");
+  Exec(conn_.get(), "CREATE TABLE empty_t (id INT PRIMARY KEY, v VARCHAR(10))");
+  std::string dest = TempDir("empty");
+  auto run = Extract("--table empty_t --dest " + dest + " --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(ParseJson(run.out)["total_rows"], 0);
+  json manifest = ParseJson(ReadFile(dest + "/empty_t/_manifest.json"));
+  EXPECT_EQ(manifest["files"].size(), 0u);
+  EXPECT_EQ(manifest["total_rows"], 0);
+  for (const auto& name : ListDir(dest + "/empty_t")) EXPECT_FALSE(name.ends_with(".parquet"));
+}
+
+TEST_F(ExtractE2eTest, LargeKeyGapsAndSkewAreExact) {
+  // Three islands of ids far apart, and half the rows on one hot k value.
+  MakeTable("gaps",
+            "SELECT seq, IF(seq % 2 = 0, 7, seq), CONCAT('p', seq) FROM seq_1_to_3000 "
+            "UNION ALL SELECT 1000000000000 + seq, seq, 'mid' FROM seq_1_to_500 "
+            "UNION ALL SELECT 9000000000000000000 + seq, NULL, '😀' FROM seq_1_to_100");
+  auto expected = SourceRows("gaps");
+  ASSERT_EQ(expected.size(), 3600u);
+
+  // range: fixed windows of 1,000 ids; the gaps must not create millions of empty chunks.
+  std::string range_dir = TempDir("gaps_range");
+  auto range = Extract("--table gaps --mode range --chunk-keys 1000 --dest " + range_dir + " --json");
+  ASSERT_EQ(range.exit_code, 0) << range.err;
+  json summary = ParseJson(range.out);
+  EXPECT_LE(summary["chunks"].get<int>(), 6);
+  EXPECT_EQ(LakeRows(range_dir + "/gaps", "id"), expected);
+
+  // balanced on the skewed k: the hot value 7 (1,500 rows) is one chunk; NULL keys get theirs.
+  std::string balanced_dir = TempDir("gaps_balanced");
+  auto balanced = Extract("--table gaps --key k --chunk-rows 400 --dest " + balanced_dir +
+                          " --json --jobs 3");
+  ASSERT_EQ(balanced.exit_code, 0) << balanced.err;
+  summary = ParseJson(balanced.out);
+  auto hot_rows = conn_->QueryValue("SELECT COUNT(*) FROM gaps WHERE k = 7");
+  ASSERT_TRUE(hot_rows.ok());
+  bool hot_chunk = false;
+  bool null_chunk = false;
+  for (const auto& file : summary["files"]) {
+    if (file["key_range"] == "[7, 7]") {
+      hot_chunk = true;
+      EXPECT_EQ(std::to_string(file["rows"].get<int64_t>()), hot_rows->value_or(""));
+    } else if (file["key_range"] == "NULL") {
+      null_chunk = true;
+      EXPECT_EQ(file["rows"], 100);
+    } else {
+      EXPECT_LE(file["rows"].get<int>(), 400) << file.dump();
+    }
+  }
+  EXPECT_TRUE(hot_chunk) << balanced.out;
+  EXPECT_TRUE(null_chunk) << balanced.out;
+  EXPECT_EQ(LakeRows(balanced_dir + "/gaps", "id"), expected);
+}
+
+TEST_F(ExtractE2eTest, NoPrimaryKeyScansAndRollsFiles) {
+  MakeTable("nopk", "SELECT seq, seq % 10, REPEAT('z', seq % 30) FROM seq_1_to_1000", false);
+  std::string dest = TempDir("nopk");
+  auto run = Extract("--table nopk --chunk-rows 300 --fetch-rows 128 --dest " + dest + " --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  json summary = ParseJson(run.out);
+  EXPECT_EQ(summary["mode"], "scan");
+  ASSERT_EQ(summary["files"].size(), 4u);
+  EXPECT_EQ(summary["files"][0]["rows"], 300);
+  EXPECT_EQ(summary["files"][3]["rows"], 100);
+  EXPECT_EQ(LakeRows(dest + "/nopk", "id"), SourceRows("nopk"));
+  // An explicit keyed mode without a key is a clear error.
+  auto keyed = Extract("--table nopk --mode range --dest " + TempDir("nopk2"));
+  EXPECT_NE(keyed.exit_code, 0);
+  EXPECT_NE(keyed.err.find("--key"), std::string::npos) << keyed.err;
+}
+
+TEST_F(ExtractE2eTest, WhereColumnsQueryAndCast) {
+  MakeTable("proj", "SELECT seq, seq % 3, CAST(seq * 10 AS CHAR) FROM seq_1_to_500");
+  std::string dest = TempDir("proj");
+  auto run = Extract("--table proj --columns id,payload --where 'k = 1' --cast payload=int64 "
+                     "--dest " + dest + " --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto lake = LakeRows(dest + "/proj", "id");
+  auto expected = DbRows(conn_.get(),
+                         "SELECT CAST(id AS CHAR), payload FROM proj WHERE k = 1 ORDER BY id",
+                         {"id", "payload"});
+  EXPECT_EQ(lake, expected);
+  json schema = PqSql("SELECT type FROM parquet_schema('" + dest +
+                      "/proj/part-00000.parquet') WHERE name = 'payload'");
+  EXPECT_EQ(schema["type"], "INT64");
+
+  auto query = Extract("--query 'SELECT id, k FROM proj WHERE id <= 10' --table q10 --dest " +
+                       dest + " --json");
+  ASSERT_EQ(query.exit_code, 0) << query.err;
+  EXPECT_EQ(ParseJson(query.out)["total_rows"], 10);
+  EXPECT_TRUE(fs::exists(dest + "/q10/part-00000.parquet"));
+}
+
+TEST_F(ExtractE2eTest, JobsProduceIdenticalOutput) {
+  MakeTable("par", "SELECT seq, seq % 100, MD5(seq) FROM seq_1_to_20000");
+  std::string one = TempDir("par1");
+  std::string four = TempDir("par4");
+  auto run1 = Extract("--table par --chunk-rows 2000 --jobs 1 --dest " + one + " --json");
+  auto run4 = Extract("--table par --chunk-rows 2000 --jobs 4 --dest " + four + " --json");
+  ASSERT_EQ(run1.exit_code, 0) << run1.err;
+  ASSERT_EQ(run4.exit_code, 0) << run4.err;
+  json manifest1 = ParseJson(ReadFile(one + "/par/_manifest.json"));
+  json manifest4 = ParseJson(ReadFile(four + "/par/_manifest.json"));
+  EXPECT_EQ(manifest1["files"].size(), 10u);
+  EXPECT_EQ(manifest1["files"], manifest4["files"]);  // names, ranges, rows, bytes, sha256
+  EXPECT_EQ(LakeRows(four + "/par", "id"), SourceRows("par"));
+}
+
+// Reliability test 1: kill -9 at several points, rerun each time; the final data set equals
+// the source exactly and readers never see a partial file under a final name.
+TEST_F(ExtractE2eTest, KillNineThenResumeIsExact) {
+  MakeTable("crash", "SELECT seq, seq % 1000, MD5(seq) FROM seq_1_to_60000");
+  std::string dest = TempDir("crash");
+  std::string err = dest + "/stderr.txt";
+  std::vector<std::string> args = {"--table", "crash", "--dest", dest + "/lake", "--chunk-rows",
+                                   "4000", "--fetch-rows", "500", "--jobs", "2"};
+  int killed_runs = 0;
+  for (int delay_ms : {150, 450, 300, 800, 600}) {
+    pid_t pid = StartExtract(args, {"SLUICE_DEBUG_BATCH_DELAY_MS=15"}, err);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    kill(pid, SIGKILL);
+    int code = WaitExit(pid);
+    if (code == 128 + SIGKILL) ++killed_runs;
+    // Whatever is visible under a final name must be a complete, readable Parquet file.
+    for (const auto& name : ListDir(dest + "/lake/crash")) {
+      if (!name.ends_with(".parquet")) continue;
+      json count = PqSql("SELECT count(*) AS n FROM read_parquet('" + dest + "/lake/crash/" +
+                         name + "')");
+      EXPECT_GT(count["n"].get<int64_t>(), 0) << name;
+    }
+  }
+  EXPECT_GE(killed_runs, 3);
+  auto final_run = Extract("--table crash --dest " + dest + "/lake --chunk-rows 4000 "
+                           "--fetch-rows 500 --jobs 2 --json");
+  ASSERT_EQ(final_run.exit_code, 0) << final_run.err;
+  json summary = ParseJson(final_run.out);
+  EXPECT_GT(summary["chunks_reused"].get<int>(), 0) << final_run.out;
+  EXPECT_EQ(summary["total_rows"], 60000);
+  for (const auto& name : ListDir(dest + "/lake/crash")) {
+    EXPECT_EQ(name.find(".tmp"), std::string::npos) << "leftover temporary file " << name;
+  }
+  EXPECT_EQ(LakeRows(dest + "/lake/crash", "id"), SourceRows("crash"));
+  json manifest = ParseJson(ReadFile(dest + "/lake/crash/_manifest.json"));
+  EXPECT_EQ(manifest["total_rows"], 60000);
+}
+
+// Reliability test 3: KILL our connection mid-stream from another session, several times; each
+// killed chunk is retried from its start and the final rows are exact.
+TEST_F(ExtractE2eTest, KilledConnectionsAreRetriedAndRowsExact) {
+  // Rows of ~1 KB: a 10,000-row chunk (10 MB) outgrows the loopback socket buffers, so the
+  // server is still streaming when the KILL lands.
+  Exec(conn_.get(), "DROP TABLE IF EXISTS killme");
+  Exec(conn_.get(), "CREATE TABLE killme (id BIGINT PRIMARY KEY, k INT, payload VARCHAR(2000))");
+  Exec(conn_.get(), "INSERT INTO killme SELECT seq, seq % 1000, REPEAT(MD5(seq), 30) "
+                    "FROM seq_1_to_40000");
+  std::string dest = TempDir("kill");
+  std::string err = dest + "/stderr.txt";
+  std::string out_dir = dest + "/lake";
+  pid_t pid = StartExtract({"--table", "killme", "--dest", out_dir, "--chunk-rows", "10000",
+                            "--fetch-rows", "500", "--retries", "5"},
+                           {"SLUICE_DEBUG_BATCH_DELAY_MS=20"}, err);
+  auto watcher = ConnectTestDb();
+  ASSERT_NE(watcher, nullptr);
+  std::string own_ids = std::to_string(watcher->thread_id()) + ", " +
+                        std::to_string(conn_->thread_id());
+  std::set<std::string> killed;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (killed.size() < 3 && std::chrono::steady_clock::now() < deadline) {
+    // The first KILL waits for a chunk query (planning is not retried: it runs before any
+    // file is written and fails fast); later ones hit whatever connection sluice has open.
+    std::string filter = killed.empty() ? "INFO LIKE 'SELECT %killme%BETWEEN%'"
+                                        : "USER = 'sluice' AND DB = 'sluice_test'";
+    auto rows = watcher->QueryRows("SELECT ID FROM information_schema.PROCESSLIST WHERE " +
+                                   filter + " AND ID NOT IN (" + own_ids + ")");
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    for (const auto& row : *rows) {
+      if (!row[0] || killed.count(*row[0])) continue;
+      std::this_thread::sleep_for(std::chrono::milliseconds(60));  // let a few batches flow
+      if (watcher->Execute("KILL CONNECTION " + *row[0]).ok()) killed.insert(*row[0]);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  int code = WaitExit(pid);
+  std::string stderr_text = ReadFile(err);
+  ASSERT_EQ(code, 0) << stderr_text;
+  EXPECT_EQ(killed.size(), 3u);
+  EXPECT_NE(stderr_text.find("retrying"), std::string::npos) << stderr_text;
+  EXPECT_EQ(LakeRows(out_dir + "/killme", "id"), SourceRows("killme"));
+  for (const auto& name : ListDir(out_dir + "/killme")) {
+    EXPECT_EQ(name.find(".tmp"), std::string::npos) << name;
+  }
+}
+
+// Reliability test 18: bad credentials, URL, table, column: a one-line error naming what is
+// wrong, a non-zero exit, nothing written, no secret in the output.
+TEST_F(ExtractE2eTest, BadInputFailsBeforeWritingAnything) {
+  Exec(conn_.get(), "DROP TABLE IF EXISTS okt");
+  Exec(conn_.get(), "CREATE TABLE okt (id INT PRIMARY KEY, g POINT)");
+  auto url = mysql::ParseConnectionUrl(TestMysqlUrl());
+  ASSERT_TRUE(url.ok());
+  std::string bad_pw_url = "mysql://" + url->user + ":Wr0ngSecret@" + url->host + ":" +
+                           std::to_string(url->port) + "/" + url->database;
+  struct Case {
+    std::string command;
+    std::string must_mention;
+  };
+  std::string dest = TempDir("bad") + "/out";
+  std::string bin = ShellQuote(SluiceBinary()) + " extract --dest " + dest + " ";
+  std::vector<Case> cases = {
+      {bin + "--source " + ShellQuote(bad_pw_url) + " --table okt", "Access denied"},
+      {bin + "--source 'mysql://u:Wr0ngSecret@127.0.0.1:1/db' --table okt", "cannot connect"},
+      {bin + "--source 'postgres://u:Wr0ngSecret@h/db' --table okt", "scheme"},
+      {bin + "--source " + ShellQuote(TestMysqlUrl()) + " --table no_such_tbl", "no_such_tbl"},
+      {bin + "--source " + ShellQuote(TestMysqlUrl()) + " --table okt --columns id,nope",
+       "okt.nope"},
+      {bin + "--source " + ShellQuote(TestMysqlUrl()) + " --table okt", "okt.g"},
+      {bin + "--source " + ShellQuote(TestMysqlUrl()) + " --table okt --columns id --key nokey", "nokey"},
+  };
+  for (const auto& test_case : cases) {
+    auto run = RunShell(test_case.command);
+    EXPECT_NE(run.exit_code, 0) << test_case.command;
+    EXPECT_NE(run.err.find(test_case.must_mention), std::string::npos)
+        << test_case.command << "\n" << run.err;
+    EXPECT_EQ(run.err.find("Wr0ngSecret"), std::string::npos) << run.err;
+    EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+    EXPECT_FALSE(fs::exists(dest)) << "something was written for " << test_case.command;
+  }
+  // With the unsupported column cast, the same table extracts.
+  auto cast = Extract("--table okt --cast g=binary --dest " + dest);
+  EXPECT_EQ(cast.exit_code, 0) << cast.err;
+}
+
+TEST_F(ExtractE2eTest, SchemaChangeOnResumeIsAClearError) {
+  MakeTable("evolve", "SELECT seq, seq, 'x' FROM seq_1_to_100");
+  std::string dest = TempDir("evolve");
+  ASSERT_EQ(Extract("--table evolve --dest " + dest).exit_code, 0);
+  Exec(conn_.get(), "ALTER TABLE evolve ADD COLUMN extra INT");
+  auto rerun = Extract("--table evolve --dest " + dest);
+  EXPECT_NE(rerun.exit_code, 0);
+  EXPECT_NE(rerun.err.find("schema"), std::string::npos) << rerun.err;
+  EXPECT_NE(rerun.err.find("--restart"), std::string::npos) << rerun.err;
+  auto restarted = Extract("--table evolve --dest " + dest + " --restart --json");
+  ASSERT_EQ(restarted.exit_code, 0) << restarted.err;
+  EXPECT_EQ(ParseJson(restarted.out)["total_rows"], 100);
+  // Rerunning a finished extract reuses every chunk and rewrites the same manifest.
+  std::string before = ReadFile(dest + "/evolve/_manifest.json");
+  auto again = Extract("--table evolve --dest " + dest + " --json");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(ParseJson(again.out)["chunks_reused"], ParseJson(again.out)["chunks"]);
+  EXPECT_EQ(ReadFile(dest + "/evolve/_manifest.json"), before);
+}
+
+TEST_F(ExtractE2eTest, PasswordFromFileAndEnvironmentNeverInOutput) {
+  MakeTable("pwt", "SELECT seq, seq, 'x' FROM seq_1_to_10");
+  auto url = mysql::ParseConnectionUrl(TestMysqlUrl());
+  ASSERT_TRUE(url.ok());
+  std::string no_pw = "mysql://" + url->user + "@" + url->host + ":" + std::to_string(url->port) +
+                      "/" + url->database;
+  std::string dest = TempDir("pw");
+  {
+    std::ofstream out(dest + "/pw");
+    out << url->password.value_or("") << "\n";
+  }
+  auto from_file = RunShell(ShellQuote(SluiceBinary()) + " extract --source " + ShellQuote(no_pw) +
+                            " --password-file " + dest + "/pw --table pwt --dest " + dest +
+                            "/a --json");
+  EXPECT_EQ(from_file.exit_code, 0) << from_file.err;
+  auto from_env = RunShell("SLUICE_MYSQL_PASSWORD=" + ShellQuote(url->password.value_or("")) +
+                           " " + ShellQuote(SluiceBinary()) + " extract --source " +
+                           ShellQuote(no_pw) + " --table pwt --dest " + dest + "/b --json");
+  EXPECT_EQ(from_env.exit_code, 0) << from_env.err;
+  std::string manifest = ReadFile(dest + "/b/pwt/_manifest.json");
+  EXPECT_NE(manifest.find(url->user + ":***@"), std::string::npos) << manifest;
+  EXPECT_EQ(manifest.find(":" + url->password.value_or("@@") + "@"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sluice::testing
