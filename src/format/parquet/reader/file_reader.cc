@@ -177,7 +177,10 @@ class FileReaderImpl final : public ParquetFileReader {
     return batch;
   }
 
-  std::string DescribeJson() const override { return Describe().dump(2); }
+  std::string DescribeJson() const override {
+    // Names and strings in a footer may be invalid UTF-8; replace rather than throw.
+    return Describe().dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  }
 
   std::string DescribeText() const override {
     std::string out;
