@@ -17,7 +17,7 @@ LAKE="${1:-$REPO/lake}"
 # coverages: hot-spot customers own half the rows. Balanced chunks of ~100,000 rows keyed on
 # customer_id split the hot spots (a single hot customer becomes its own chunk), 2 connections.
 "$SLUICE" extract --source "$URL" --table coverages --dest "$LAKE" \
-  --key customer_id --chunk-rows 100000 --jobs 2 --cast fee_text=decimal(10,2) --json
+  --key customer_id --chunk-rows 100000 --jobs 2 --cast 'fee_text=decimal(10,2)' --json
 
 # contracts: only active ones, a few columns, in one streaming scan (no index trusted).
 "$SLUICE" extract --source "$URL" --table contracts --dest "$LAKE" --mode scan \

@@ -46,6 +46,9 @@ struct ParquetWriterOptions {
   /// Integer columns use DELTA_BINARY_PACKED instead of PLAIN when the dictionary is abandoned
   /// (and always for non-dictionary int columns). DuckDB, Polars, Spark and Arrow read it.
   bool enable_delta_integers = true;
+  /// FLOAT/DOUBLE columns without a dictionary use BYTE_STREAM_SPLIT when a codec is on
+  /// (DuckDB, Polars, Arrow and Spark read it for floating-point columns).
+  bool enable_byte_stream_split = true;
   /// Row-group flush policy: cut when either limit is reached. The byte limit counts the
   /// buffered (encoded, compressed) pages plus encoder state, so it bounds writer memory.
   int64_t row_group_max_rows = 1'000'000;

@@ -54,7 +54,8 @@ bool IsPartName(const std::string& name) {
 }
 
 Status IoStatus(const std::string& what, const std::error_code& ec) {
-  if (ec == std::errc::no_space_on_device) return Status::ResourceExhausted(what + ": " + ec.message());
+  if (ec == std::errc::no_space_on_device)
+    return Status::ResourceExhausted(what + ": " + ec.message());
   return Status::IoError(what + ": " + ec.message());
 }
 
@@ -97,8 +98,10 @@ Status AppendLineDurable(const std::string& path, const std::string& line) {
 }
 
 json ChunkJson(const ChunkResult& chunk) {
-  json out = {{"chunk", chunk.index},       {"key_range", chunk.key_range},
-              {"rows", chunk.rows},         {"zero_dates", chunk.zero_dates}};
+  json out = {{"chunk", chunk.index},
+              {"key_range", chunk.key_range},
+              {"rows", chunk.rows},
+              {"zero_dates", chunk.zero_dates}};
   if (!chunk.file.empty()) {
     out["file"] = chunk.file;
     out["bytes"] = chunk.bytes;
@@ -171,9 +174,9 @@ Result<ChunkResult> RunKeyedChunk(JobState& state, Connection* conn, int index, 
   result.key_range = state.source->DescribeRange(range);
   mysql::CursorSpec spec = state.source->ChunkSpec(range);
   std::string sql = spec.sql;
-  SLUICE_ASSIGN_OR_RETURN(auto cursor, mysql::StreamingCursor::Open(conn, options.protocol,
-                                                                    std::move(spec),
-                                                                    state.cursor_options));
+  SLUICE_ASSIGN_OR_RETURN(
+      auto cursor,
+      mysql::StreamingCursor::Open(conn, options.protocol, std::move(spec), state.cursor_options));
   ColumnBatch batch(state.source->schema());
   std::unique_ptr<ParquetFileWriter> writer;
   struct AbortGuard {
@@ -189,9 +192,9 @@ Result<ChunkResult> RunKeyedChunk(JobState& state, Connection* conn, int index, 
     if (!more) break;
     if (!writer) {
       // Empty ranges write no file: the writer is opened at the first row.
-      SLUICE_ASSIGN_OR_RETURN(writer, options.writer_factory(state.dir + "/" + file,
-                                                             state.source->schema(),
-                                                             FileWriterOptions(state, result.key_range, sql)));
+      SLUICE_ASSIGN_OR_RETURN(
+          writer, options.writer_factory(state.dir + "/" + file, state.source->schema(),
+                                         FileWriterOptions(state, result.key_range, sql)));
     }
     SLUICE_RETURN_IF_ERROR(writer->WriteBatch(batch));
     if (attempt == 0 && options.debug_batch_delay_ms > 0) SleepMs(options.debug_batch_delay_ms);
@@ -205,12 +208,13 @@ Result<ChunkResult> RunKeyedChunk(JobState& state, Connection* conn, int index, 
     return Status::Internal("chunk " + result.key_range + ": read " + std::to_string(stats.rows) +
                             " rows but wrote " + std::to_string(written));
   }
-  bool keys_ok = range.null_keys
-                     ? stats.null_keys == stats.rows
-                     : stats.null_keys == 0 &&
-                           (stats.rows == 0 || (*stats.min_key >= range.lo && *stats.max_key <= range.hi));
+  bool keys_ok = range.null_keys ? stats.null_keys == stats.rows
+                                 : stats.null_keys == 0 &&
+                                       (stats.rows == 0 ||
+                                        (*stats.min_key >= range.lo && *stats.max_key <= range.hi));
   if (!keys_ok) {
-    return Status::Internal("chunk " + result.key_range + ": the server returned a key outside the range");
+    return Status::Internal("chunk " + result.key_range +
+                            ": the server returned a key outside the range");
   }
   if (writer) {
     result.file = file;
@@ -247,8 +251,8 @@ void KeyedWorker(JobState& state, std::unique_ptr<Connection> conn) {
       if (conn) {
         auto result = RunKeyedChunk(state, conn.get(), index, attempt);
         if (result.ok()) {
-          Status logged = AppendLineDurable(state.dir + "/" + kProgressFile,
-                                            ChunkJson(*result).dump());
+          Status logged =
+              AppendLineDurable(state.dir + "/" + kProgressFile, ChunkJson(*result).dump());
           if (!logged.ok()) {
             Fail(state, logged.WithContext(where));
             return;
@@ -266,8 +270,8 @@ void KeyedWorker(JobState& state, std::unique_ptr<Connection> conn) {
         state.retries.fetch_add(1);
         int64_t backoff = std::min(kMaxBackoffMs, kFirstBackoffMs << attempt);
         std::cerr << "sluice extract: " << where << ": " << RedactUrl(status.message())
-                  << "; retrying in " << backoff << " ms (" << attempt + 1 << "/"
-                  << options.retries << ")\n";
+                  << "; retrying in " << backoff << " ms (" << attempt + 1 << "/" << options.retries
+                  << ")\n";
         SleepMs(backoff);
         continue;
       }
@@ -285,16 +289,18 @@ Status RunScan(JobState& state, std::unique_ptr<Connection> conn) {
     std::vector<ChunkResult> results;
     if (!conn) {
       auto opened = Connection::Open(options.url, options.connection);
-      if (opened.ok()) conn = std::move(opened).value();
-      else status = opened.status();
+      if (opened.ok())
+        conn = std::move(opened).value();
+      else
+        status = opened.status();
     }
     if (conn) {
       status = [&]() -> Status {
         mysql::CursorSpec spec = state.source->ChunkSpec(std::nullopt);
         std::string sql = spec.sql;
-        SLUICE_ASSIGN_OR_RETURN(auto cursor,
-                                mysql::StreamingCursor::Open(conn.get(), options.protocol,
-                                                             std::move(spec), state.cursor_options));
+        SLUICE_ASSIGN_OR_RETURN(
+            auto cursor, mysql::StreamingCursor::Open(conn.get(), options.protocol, std::move(spec),
+                                                      state.cursor_options));
         ColumnBatch batch(state.source->schema());
         std::unique_ptr<ParquetFileWriter> writer;
         struct AbortGuard {
@@ -334,15 +340,16 @@ Status RunScan(JobState& state, std::unique_ptr<Connection> conn) {
           if (!writer) {
             int index = static_cast<int>(results.size());
             std::string range = "rows " + std::to_string(first_row) + "..";
-            SLUICE_ASSIGN_OR_RETURN(writer, options.writer_factory(
-                                                state.dir + "/" + PartName(index),
-                                                state.source->schema(),
-                                                FileWriterOptions(state, range, sql)));
+            SLUICE_ASSIGN_OR_RETURN(
+                writer,
+                options.writer_factory(state.dir + "/" + PartName(index), state.source->schema(),
+                                       FileWriterOptions(state, range, sql)));
           }
           SLUICE_RETURN_IF_ERROR(writer->WriteBatch(batch));
           rows_in_file += batch.num_rows();
           if (rows_in_file >= options.chunk_rows) SLUICE_RETURN_IF_ERROR(commit());
-          if (attempt == 0 && options.debug_batch_delay_ms > 0) SleepMs(options.debug_batch_delay_ms);
+          if (attempt == 0 && options.debug_batch_delay_ms > 0)
+            SleepMs(options.debug_batch_delay_ms);
         }
         if (writer) SLUICE_RETURN_IF_ERROR(commit());
         if (first_row != cursor->stats().rows) {
@@ -367,9 +374,9 @@ Status RunScan(JobState& state, std::unique_ptr<Connection> conn) {
     if (status.code() == StatusCode::kUnavailable && attempt < options.retries) {
       state.retries.fetch_add(1);
       int64_t backoff = std::min(kMaxBackoffMs, kFirstBackoffMs << attempt);
-      std::cerr << "sluice extract: table " << state.source->display_name() << " scan: "
-                << RedactUrl(status.message()) << "; retrying in " << backoff << " ms ("
-                << attempt + 1 << "/" << options.retries << ")\n";
+      std::cerr << "sluice extract: table " << state.source->display_name()
+                << " scan: " << RedactUrl(status.message()) << "; retrying in " << backoff
+                << " ms (" << attempt + 1 << "/" << options.retries << ")\n";
       SleepMs(backoff);
       continue;
     }
@@ -414,8 +421,8 @@ Status CleanDirectory(const std::string& dir, bool parts_too) {
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     std::string name = entry.path().filename().string();
     bool temp = AtomicFile::IsTemporaryName(name) || name.find(".tmp-") != std::string::npos;
-    bool part = IsPartName(name) || name == kProgressFile || name == kManifestFile ||
-                name == kStateFile;
+    bool part =
+        IsPartName(name) || name == kProgressFile || name == kManifestFile || name == kStateFile;
     if (temp || (parts_too && part)) SLUICE_RETURN_IF_ERROR(RemoveFile(entry.path()));
   }
   if (ec) return IoStatus("cannot list " + dir, ec);
@@ -461,9 +468,8 @@ std::string ManifestJson(const ExtractOptions& options, const ResolvedSource& so
   }
   json schema = json::array();
   for (const auto& column : source.schema().columns) {
-    schema.push_back({{"name", column.name},
-                      {"type", DescribeType(column)},
-                      {"nullable", column.nullable}});
+    schema.push_back(
+        {{"name", column.name}, {"type", DescribeType(column)}, {"nullable", column.nullable}});
   }
   json out = {{"sluice_version", SLUICE_VERSION},
               {"format", kStateFormat},
@@ -501,15 +507,16 @@ Result<ExtractSummary> RunExtract(const ExtractOptions& options) {
   if (options.retries < 0) return Status::InvalidArgument("--retries must not be negative");
   int64_t share = options.memory_limit_bytes / options.jobs;
   if (share < kMinJobMemory) {
-    return Status::InvalidArgument("--memory-limit " + std::to_string(options.memory_limit_bytes >> 20) +
-                                   "MB is too small for " + std::to_string(options.jobs) +
-                                   " jobs (at least 16MB per job)");
+    return Status::InvalidArgument(
+        "--memory-limit " + std::to_string(options.memory_limit_bytes >> 20) +
+        "MB is too small for " + std::to_string(options.jobs) + " jobs (at least 16MB per job)");
   }
   if (options.dest.empty()) return Status::InvalidArgument("--dest is required");
 
   // Everything that can fail on user input is checked before the first file is touched.
   SLUICE_ASSIGN_OR_RETURN(auto conn, Connection::Open(options.url, options.connection));
-  SLUICE_ASSIGN_OR_RETURN(ResolvedSource resolved, mysql::ResolveSource(conn.get(), options.source));
+  SLUICE_ASSIGN_OR_RETURN(ResolvedSource resolved,
+                          mysql::ResolveSource(conn.get(), options.source));
 
   JobState state;
   state.options = &options;
@@ -528,7 +535,8 @@ Result<ExtractSummary> RunExtract(const ExtractOptions& options) {
     name = options.source.table;
     if (size_t dot = name.rfind('.'); dot != std::string::npos) name = name.substr(dot + 1);
   }
-  if (name.empty()) return Status::InvalidArgument("--table names the output directory; it is required");
+  if (name.empty())
+    return Status::InvalidArgument("--table names the output directory; it is required");
   if (name.find('/') != std::string::npos || name == "." || name == "..") {
     return Status::InvalidArgument("bad output name '" + name + "'");
   }
@@ -552,7 +560,8 @@ Result<ExtractSummary> RunExtract(const ExtractOptions& options) {
       }
       if (loaded.value("identity", "") != identity) {
         return Status::InvalidArgument(
-            state.dir + " holds an extract made with different options (table, key, --where, "
+            state.dir +
+            " holds an extract made with different options (table, key, --where, "
             "--mode, --chunk-rows/--chunk-keys or --columns); use the same options to resume, or "
             "--restart to start over");
       }
@@ -563,13 +572,15 @@ Result<ExtractSummary> RunExtract(const ExtractOptions& options) {
   if (!scan) {
     if (previous) {
       for (const auto& item : (*previous)["ranges"]) {
-        state.ranges.push_back({item[0].get<int64_t>(), item[1].get<int64_t>(), item[2].get<bool>()});
+        state.ranges.push_back(
+            {item[0].get<int64_t>(), item[1].get<int64_t>(), item[2].get<bool>()});
       }
     } else {
       source::PlanOptions plan;
       plan.mode = resolved.mode();
       plan.chunk_rows = options.chunk_rows;
-      __int128 width = static_cast<__int128>(options.chunk_keys) * resolved.ordinal_units_per_chunk_key();
+      __int128 width =
+          static_cast<__int128>(options.chunk_keys) * resolved.ordinal_units_per_chunk_key();
       plan.chunk_keys = width > INT64_MAX ? INT64_MAX : static_cast<int64_t>(width);
       auto probe = mysql::NewKeyProbe(conn.get(), &resolved);
       SLUICE_ASSIGN_OR_RETURN(state.ranges, source::PlanRanges(probe.get(), plan));
@@ -597,7 +608,8 @@ Result<ExtractSummary> RunExtract(const ExtractOptions& options) {
       if (!result.file.empty()) {
         std::error_code size_ec;
         auto size = fs::file_size(state.dir + "/" + result.file, size_ec);
-        if (size_ec || static_cast<int64_t>(size) != result.bytes || result.file != PartName(index)) {
+        if (size_ec || static_cast<int64_t>(size) != result.bytes ||
+            result.file != PartName(index)) {
           continue;
         }
       }
@@ -612,7 +624,8 @@ Result<ExtractSummary> RunExtract(const ExtractOptions& options) {
       if (!known) SLUICE_RETURN_IF_ERROR(RemoveFile(entry.path()));
     }
     for (size_t index = 0; index < state.ranges.size(); ++index) {
-      if (!state.done.count(static_cast<int>(index))) state.pending.push_back(static_cast<int>(index));
+      if (!state.done.count(static_cast<int>(index)))
+        state.pending.push_back(static_cast<int>(index));
     }
     int workers = std::max(1, std::min<int>(options.jobs, static_cast<int>(state.pending.size())));
     std::vector<std::thread> threads;
@@ -641,8 +654,8 @@ Result<ExtractSummary> RunExtract(const ExtractOptions& options) {
     summary.chunks.push_back(chunk);
   }
   summary.retries = state.retries.load();
-  SLUICE_RETURN_IF_ERROR(
-      AtomicFile::WriteWhole(state.dir + "/" + kManifestFile, ManifestJson(options, resolved, summary)));
+  SLUICE_RETURN_IF_ERROR(AtomicFile::WriteWhole(state.dir + "/" + kManifestFile,
+                                                ManifestJson(options, resolved, summary)));
   summary.elapsed_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   summary.peak_rss_bytes = PeakRssBytes();
@@ -659,23 +672,25 @@ std::string SummaryJson(const ExtractSummary& summary) {
                      {"bytes", chunk.bytes},
                      {"reused", chunk.reused}});
   }
-  json out = {{"table", summary.table},
-              {"dir", summary.table_dir},
-              {"mode", summary.mode},
-              {"key", summary.key.empty() ? json(nullptr) : json(summary.key)},
-              {"protocol", summary.protocol},
-              {"schema_hash", summary.schema_hash},
-              {"files", files},
-              {"chunks", summary.chunks.size()},
-              {"chunks_reused", summary.chunks_reused},
-              {"total_rows", summary.total_rows},
-              {"total_bytes", summary.total_bytes},
-              {"zero_dates_as_null", summary.zero_dates},
-              {"retries", summary.retries},
-              {"elapsed_seconds", summary.elapsed_seconds},
-              {"rows_per_second",
-               summary.elapsed_seconds > 0 ? static_cast<double>(summary.total_rows) / summary.elapsed_seconds : 0.0},
-              {"peak_rss_bytes", summary.peak_rss_bytes}};
+  json out = {
+      {"table", summary.table},
+      {"dir", summary.table_dir},
+      {"mode", summary.mode},
+      {"key", summary.key.empty() ? json(nullptr) : json(summary.key)},
+      {"protocol", summary.protocol},
+      {"schema_hash", summary.schema_hash},
+      {"files", files},
+      {"chunks", summary.chunks.size()},
+      {"chunks_reused", summary.chunks_reused},
+      {"total_rows", summary.total_rows},
+      {"total_bytes", summary.total_bytes},
+      {"zero_dates_as_null", summary.zero_dates},
+      {"retries", summary.retries},
+      {"elapsed_seconds", summary.elapsed_seconds},
+      {"rows_per_second", summary.elapsed_seconds > 0
+                              ? static_cast<double>(summary.total_rows) / summary.elapsed_seconds
+                              : 0.0},
+      {"peak_rss_bytes", summary.peak_rss_bytes}};
   return out.dump(2);
 }
 

@@ -13,9 +13,12 @@ Result<PartitionMode> ParsePartitionMode(const std::string& name) {
 
 const char* PartitionModeName(PartitionMode mode) {
   switch (mode) {
-    case PartitionMode::kRange: return "range";
-    case PartitionMode::kBalanced: return "balanced";
-    case PartitionMode::kScan: return "scan";
+    case PartitionMode::kRange:
+      return "range";
+    case PartitionMode::kBalanced:
+      return "balanced";
+    case PartitionMode::kScan:
+      return "scan";
   }
   return "?";
 }

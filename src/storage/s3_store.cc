@@ -294,11 +294,13 @@ class S3Store final : public ObjectStore {
   Result<ObjectInfo> PutSingle(std::string_view key, const UploadSource& source,
                                const PutOptions& options, const std::string& sha,
                                const std::string& md5_hex) {
+    SLUICE_ASSIGN_OR_RETURN(std::string md5_base64, HexDecode(md5_hex));
+    md5_base64 = Base64Encode(md5_base64);
     std::string data;
     SLUICE_RETURN_IF_ERROR(source.ReadAt(0, source.size(), &data));
     ObjectInfo info;
     Status status = retrier_.Run([&](int) -> Status {
-      Headers headers = {{"Content-MD5", Base64Encode(*HexDecode(md5_hex))},
+      Headers headers = {{"Content-MD5", md5_base64},
                          {"Content-Type", options.content_type},
                          {kShaMetaHeader, sha}};
       if (options.if_absent) headers.emplace_back("If-None-Match", "*");

@@ -84,8 +84,8 @@ inline CommandResult Extract(const std::string& args, const std::string& env = "
 }
 
 /// Starts `sluice extract` in the background; returns its pid.
-inline pid_t StartExtract(const std::vector<std::string>& args,
-                          const std::vector<std::string>& env, const std::string& err_path) {
+inline pid_t StartExtract(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                          const std::string& err_path) {
   pid_t pid = fork();
   if (pid == 0) {
     for (const auto& item : env) putenv(const_cast<char*>(item.c_str()));

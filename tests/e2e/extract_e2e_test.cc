@@ -32,9 +32,9 @@ std::string NormalizeRow(const json& row) {
 }
 
 std::vector<std::string> LakeRows(const std::string& dir, const std::string& order_by) {
-  auto result = RunShell(ShellQuote(Pqcheck()) + " sql " +
-                         ShellQuote("SELECT * FROM read_parquet('" + dir +
-                                    "/*.parquet') ORDER BY " + order_by));
+  auto result = RunShell(
+      ShellQuote(Pqcheck()) + " sql " +
+      ShellQuote("SELECT * FROM read_parquet('" + dir + "/*.parquet') ORDER BY " + order_by));
   EXPECT_EQ(result.exit_code, 0) << result.err;
   std::vector<std::string> rows;
   std::istringstream lines(result.out);
@@ -67,8 +67,8 @@ class ExtractE2eTest : public ::testing::Test {
     SLUICE_REQUIRE_DB();
     conn_ = ConnectTestDb();
     ASSERT_NE(conn_, nullptr);
-    ASSERT_TRUE(fs::exists(Pqcheck())) << "pqcheck not found at " << Pqcheck()
-                                       << " (run ../shared/tools/install.sh)";
+    ASSERT_TRUE(fs::exists(Pqcheck()))
+        << "pqcheck not found at " << Pqcheck() << " (run ../shared/tools/install.sh)";
   }
 
   // A simple keyed table: id BIGINT PK, k INT (indexed), payload VARCHAR.
@@ -81,10 +81,10 @@ class ExtractE2eTest : public ::testing::Test {
   }
 
   std::vector<std::string> SourceRows(const std::string& table) {
-    return DbRows(conn_.get(),
-                  "SELECT CAST(id AS CHAR), CAST(k AS CHAR), payload FROM " + table +
-                      " ORDER BY id",
-                  {"id", "k", "payload"});
+    return DbRows(
+        conn_.get(),
+        "SELECT CAST(id AS CHAR), CAST(k AS CHAR), payload FROM " + table + " ORDER BY id",
+        {"id", "k", "payload"});
   }
 
   std::unique_ptr<mysql::Connection> conn_;
@@ -127,8 +127,10 @@ TEST_F(ExtractE2eTest, AllTypesMatchTheSourceOnBothReadersAndProtocols) {
               std::string::npos);
   }
   // Key/value metadata and logical types as seen by DuckDB.
-  json kv = PqSql("SELECT map_from_entries(list({'k': decode(key), 'v': decode(value)})) AS m "
-                  "FROM parquet_kv_metadata('" + dir + "/binary/all_types/part-00000.parquet')");
+  json kv = PqSql(
+      "SELECT map_from_entries(list({'k': decode(key), 'v': decode(value)})) AS m "
+      "FROM parquet_kv_metadata('" +
+      dir + "/binary/all_types/part-00000.parquet')");
   std::string kv_text = kv.dump();
   for (const char* key : {"sluice.version", "sluice.schema_hash", "sluice.source_table",
                           "sluice.query", "sluice.key_range", "sluice.time_columns"}) {
@@ -160,7 +162,8 @@ TEST_F(ExtractE2eTest, LargeKeyGapsAndSkewAreExact) {
 
   // range: fixed windows of 1,000 ids; the gaps must not create millions of empty chunks.
   std::string range_dir = TempDir("gaps_range");
-  auto range = Extract("--table gaps --mode range --chunk-keys 1000 --dest " + range_dir + " --json");
+  auto range =
+      Extract("--table gaps --mode range --chunk-keys 1000 --dest " + range_dir + " --json");
   ASSERT_EQ(range.exit_code, 0) << range.err;
   json summary = ParseJson(range.out);
   EXPECT_LE(summary["chunks"].get<int>(), 6);
@@ -168,8 +171,8 @@ TEST_F(ExtractE2eTest, LargeKeyGapsAndSkewAreExact) {
 
   // balanced on the skewed k: the hot value 7 (1,500 rows) is one chunk; NULL keys get theirs.
   std::string balanced_dir = TempDir("gaps_balanced");
-  auto balanced = Extract("--table gaps --key k --chunk-rows 400 --dest " + balanced_dir +
-                          " --json --jobs 3");
+  auto balanced =
+      Extract("--table gaps --key k --chunk-rows 400 --dest " + balanced_dir + " --json --jobs 3");
   ASSERT_EQ(balanced.exit_code, 0) << balanced.err;
   summary = ParseJson(balanced.out);
   auto hot_rows = conn_->QueryValue("SELECT COUNT(*) FROM gaps WHERE k = 7");
@@ -212,13 +215,15 @@ TEST_F(ExtractE2eTest, NoPrimaryKeyScansAndRollsFiles) {
 TEST_F(ExtractE2eTest, WhereColumnsQueryAndCast) {
   MakeTable("proj", "SELECT seq, seq % 3, CAST(seq * 10 AS CHAR) FROM seq_1_to_500");
   std::string dest = TempDir("proj");
-  auto run = Extract("--table proj --columns id,payload --where 'k = 1' --cast payload=int64 "
-                     "--dest " + dest + " --json");
+  auto run = Extract(
+      "--table proj --columns id,payload --where 'k = 1' --cast payload=int64 "
+      "--dest " +
+      dest + " --json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto lake = LakeRows(dest + "/proj", "id");
-  auto expected = DbRows(conn_.get(),
-                         "SELECT CAST(id AS CHAR), payload FROM proj WHERE k = 1 ORDER BY id",
-                         {"id", "payload"});
+  auto expected =
+      DbRows(conn_.get(), "SELECT CAST(id AS CHAR), payload FROM proj WHERE k = 1 ORDER BY id",
+             {"id", "payload"});
   EXPECT_EQ(lake, expected);
   json schema = PqSql("SELECT type FROM parquet_schema('" + dest +
                       "/proj/part-00000.parquet') WHERE name = 'payload'");
@@ -252,8 +257,9 @@ TEST_F(ExtractE2eTest, KillNineThenResumeIsExact) {
   MakeTable("crash", "SELECT seq, seq % 1000, MD5(seq) FROM seq_1_to_60000");
   std::string dest = TempDir("crash");
   std::string err = dest + "/stderr.txt";
-  std::vector<std::string> args = {"--table", "crash", "--dest", dest + "/lake", "--chunk-rows",
-                                   "4000", "--fetch-rows", "500", "--jobs", "2"};
+  std::vector<std::string> args = {"--table",      "crash", "--dest",       dest + "/lake",
+                                   "--chunk-rows", "4000",  "--fetch-rows", "500",
+                                   "--jobs",       "2"};
   int killed_runs = 0;
   for (int delay_ms : {150, 450, 300, 800, 600}) {
     pid_t pid = StartExtract(args, {"SLUICE_DEBUG_BATCH_DELAY_MS=15"}, err);
@@ -264,13 +270,14 @@ TEST_F(ExtractE2eTest, KillNineThenResumeIsExact) {
     // Whatever is visible under a final name must be a complete, readable Parquet file.
     for (const auto& name : ListDir(dest + "/lake/crash")) {
       if (!name.ends_with(".parquet")) continue;
-      json count = PqSql("SELECT count(*) AS n FROM read_parquet('" + dest + "/lake/crash/" +
-                         name + "')");
+      json count =
+          PqSql("SELECT count(*) AS n FROM read_parquet('" + dest + "/lake/crash/" + name + "')");
       EXPECT_GT(count["n"].get<int64_t>(), 0) << name;
     }
   }
   EXPECT_GE(killed_runs, 3);
-  auto final_run = Extract("--table crash --dest " + dest + "/lake --chunk-rows 4000 "
+  auto final_run = Extract("--table crash --dest " + dest +
+                           "/lake --chunk-rows 4000 "
                            "--fetch-rows 500 --jobs 2 --json");
   ASSERT_EQ(final_run.exit_code, 0) << final_run.err;
   json summary = ParseJson(final_run.out);
@@ -291,8 +298,9 @@ TEST_F(ExtractE2eTest, KilledConnectionsAreRetriedAndRowsExact) {
   // server is still streaming when the KILL lands.
   Exec(conn_.get(), "DROP TABLE IF EXISTS killme");
   Exec(conn_.get(), "CREATE TABLE killme (id BIGINT PRIMARY KEY, k INT, payload VARCHAR(2000))");
-  Exec(conn_.get(), "INSERT INTO killme SELECT seq, seq % 1000, REPEAT(MD5(seq), 30) "
-                    "FROM seq_1_to_40000");
+  Exec(conn_.get(),
+       "INSERT INTO killme SELECT seq, seq % 1000, REPEAT(MD5(seq), 30) "
+       "FROM seq_1_to_40000");
   std::string dest = TempDir("kill");
   std::string err = dest + "/stderr.txt";
   std::string out_dir = dest + "/lake";
@@ -301,8 +309,8 @@ TEST_F(ExtractE2eTest, KilledConnectionsAreRetriedAndRowsExact) {
                            {"SLUICE_DEBUG_BATCH_DELAY_MS=20"}, err);
   auto watcher = ConnectTestDb();
   ASSERT_NE(watcher, nullptr);
-  std::string own_ids = std::to_string(watcher->thread_id()) + ", " +
-                        std::to_string(conn_->thread_id());
+  std::string own_ids =
+      std::to_string(watcher->thread_id()) + ", " + std::to_string(conn_->thread_id());
   std::set<std::string> killed;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (killed.size() < 3 && std::chrono::steady_clock::now() < deadline) {
@@ -310,8 +318,8 @@ TEST_F(ExtractE2eTest, KilledConnectionsAreRetriedAndRowsExact) {
     // file is written and fails fast); later ones hit whatever connection sluice has open.
     std::string filter = killed.empty() ? "INFO LIKE 'SELECT %killme%BETWEEN%'"
                                         : "USER = 'sluice' AND DB = 'sluice_test'";
-    auto rows = watcher->QueryRows("SELECT ID FROM information_schema.PROCESSLIST WHERE " +
-                                   filter + " AND ID NOT IN (" + own_ids + ")");
+    auto rows = watcher->QueryRows("SELECT ID FROM information_schema.PROCESSLIST WHERE " + filter +
+                                   " AND ID NOT IN (" + own_ids + ")");
     ASSERT_TRUE(rows.ok()) << rows.status().ToString();
     for (const auto& row : *rows) {
       if (!row[0] || killed.count(*row[0])) continue;
@@ -330,6 +338,60 @@ TEST_F(ExtractE2eTest, KilledConnectionsAreRetriedAndRowsExact) {
   for (const auto& name : ListDir(out_dir + "/killme")) {
     EXPECT_EQ(name.find(".tmp"), std::string::npos) << name;
   }
+}
+
+// Reliability test 4: a consumer that stalls longer than net_write_timeout. sluice raises the
+// session timeout (600 s by default); here --net-timeout 1 lets the server abort the stream while
+// the first attempt sleeps, and the error must surface (2013) and the chunk be retried.
+TEST_F(ExtractE2eTest, StalledConsumerPastNetWriteTimeoutIsRetriedNotTruncated) {
+  Exec(conn_.get(), "DROP TABLE IF EXISTS stall");
+  Exec(conn_.get(), "CREATE TABLE stall (id BIGINT PRIMARY KEY, k INT, payload VARCHAR(2000))");
+  // 20,000 rows of ~1 KB: far more than the loopback socket buffers hold.
+  Exec(conn_.get(),
+       "INSERT INTO stall SELECT seq, seq % 7, REPEAT(MD5(seq), 30) "
+       "FROM seq_1_to_20000");
+  std::string dest = TempDir("stall");
+  auto run = Extract(
+      "--table stall --mode scan --net-timeout 1 --fetch-rows 1000 --dest " + dest + " --json",
+      "SLUICE_DEBUG_BATCH_DELAY_MS=2500");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("retrying"), std::string::npos) << run.err;
+  json summary = ParseJson(run.out);
+  EXPECT_GE(summary["retries"].get<int>(), 1);
+  EXPECT_EQ(summary["total_rows"], 20000);
+  EXPECT_EQ(LakeRows(dest + "/stall", "id"), SourceRows("stall"));
+}
+
+// Reliability test 13 (small scale): peak RSS stays within --memory-limit and does not grow
+// with the table: 8x the rows, same peak (within noise).
+TEST_F(ExtractE2eTest, PeakMemoryIsFlatInTableSizeAndWithinTheLimit) {
+  Exec(conn_.get(), "DROP TABLE IF EXISTS mem_small");
+  Exec(conn_.get(), "DROP TABLE IF EXISTS mem_large");
+  for (const char* table : {"mem_small", "mem_large"}) {
+    Exec(conn_.get(),
+         std::string("CREATE TABLE ") + table +
+             " (id BIGINT PRIMARY KEY, a DECIMAL(18,2), b VARCHAR(100), c DATETIME(6))");
+  }
+  Exec(conn_.get(),
+       "INSERT INTO mem_small SELECT seq, seq / 7, CONCAT('row ', MD5(seq)), "
+       "'2020-01-01' + INTERVAL seq SECOND FROM seq_1_to_50000");
+  Exec(conn_.get(),
+       "INSERT INTO mem_large SELECT seq, seq / 7, CONCAT('row ', MD5(seq)), "
+       "'2020-01-01' + INTERVAL seq SECOND FROM seq_1_to_400000");
+  std::string dest = TempDir("mem");
+  int64_t peak[2] = {0, 0};
+  int idx = 0;
+  for (const char* table : {"mem_small", "mem_large"}) {
+    auto run = Extract(std::string("--table ") + table +
+                       " --memory-limit 64MB --chunk-rows 100000 --dest " + dest + " --json");
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    json summary = ParseJson(run.out);
+    peak[idx++] = summary["peak_rss_bytes"].get<int64_t>();
+  }
+  EXPECT_LT(peak[0], 64ll << 20);
+  EXPECT_LT(peak[1], 64ll << 20);
+  // 8x the rows: the peak may differ by allocator noise, not by the data volume.
+  EXPECT_LT(peak[1], peak[0] * 5 / 4 + (8ll << 20)) << peak[0] << " vs " << peak[1];
 }
 
 // Reliability test 18: bad credentials, URL, table, column: a one-line error naming what is
@@ -355,13 +417,14 @@ TEST_F(ExtractE2eTest, BadInputFailsBeforeWritingAnything) {
       {bin + "--source " + ShellQuote(TestMysqlUrl()) + " --table okt --columns id,nope",
        "okt.nope"},
       {bin + "--source " + ShellQuote(TestMysqlUrl()) + " --table okt", "okt.g"},
-      {bin + "--source " + ShellQuote(TestMysqlUrl()) + " --table okt --columns id --key nokey", "nokey"},
+      {bin + "--source " + ShellQuote(TestMysqlUrl()) + " --table okt --columns id --key nokey",
+       "nokey"},
   };
   for (const auto& test_case : cases) {
     auto run = RunShell(test_case.command);
     EXPECT_NE(run.exit_code, 0) << test_case.command;
-    EXPECT_NE(run.err.find(test_case.must_mention), std::string::npos)
-        << test_case.command << "\n" << run.err;
+    EXPECT_NE(run.err.find(test_case.must_mention), std::string::npos) << test_case.command << "\n"
+                                                                       << run.err;
     EXPECT_EQ(run.err.find("Wr0ngSecret"), std::string::npos) << run.err;
     EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
     EXPECT_FALSE(fs::exists(dest)) << "something was written for " << test_case.command;
@@ -402,13 +465,13 @@ TEST_F(ExtractE2eTest, PasswordFromFileAndEnvironmentNeverInOutput) {
     std::ofstream out(dest + "/pw");
     out << url->password.value_or("") << "\n";
   }
-  auto from_file = RunShell(ShellQuote(SluiceBinary()) + " extract --source " + ShellQuote(no_pw) +
-                            " --password-file " + dest + "/pw --table pwt --dest " + dest +
-                            "/a --json");
+  auto from_file =
+      RunShell(ShellQuote(SluiceBinary()) + " extract --source " + ShellQuote(no_pw) +
+               " --password-file " + dest + "/pw --table pwt --dest " + dest + "/a --json");
   EXPECT_EQ(from_file.exit_code, 0) << from_file.err;
-  auto from_env = RunShell("SLUICE_MYSQL_PASSWORD=" + ShellQuote(url->password.value_or("")) +
-                           " " + ShellQuote(SluiceBinary()) + " extract --source " +
-                           ShellQuote(no_pw) + " --table pwt --dest " + dest + "/b --json");
+  auto from_env = RunShell("SLUICE_MYSQL_PASSWORD=" + ShellQuote(url->password.value_or("")) + " " +
+                           ShellQuote(SluiceBinary()) + " extract --source " + ShellQuote(no_pw) +
+                           " --table pwt --dest " + dest + "/b --json");
   EXPECT_EQ(from_env.exit_code, 0) << from_env.err;
   std::string manifest = ReadFile(dest + "/b/pwt/_manifest.json");
   EXPECT_NE(manifest.find(url->user + ":***@"), std::string::npos) << manifest;

@@ -103,8 +103,8 @@ TEST_F(MysqlCursorTest, BothProtocolsProduceIdenticalBatches) {
         ASSERT_EQ(lhs.IsValid(row), rhs.IsValid(row)) << name << " row " << row;
         if (!lhs.IsValid(row)) continue;
         if (lhs.width() > 0) {
-          EXPECT_EQ(0, std::memcmp(lhs.FixedAt(row), rhs.FixedAt(row),
-                                   static_cast<size_t>(lhs.width())))
+          EXPECT_EQ(
+              0, std::memcmp(lhs.FixedAt(row), rhs.FixedAt(row), static_cast<size_t>(lhs.width())))
               << name << " batch " << batch_idx << " row " << row;
         } else {
           EXPECT_EQ(lhs.BytesAt(row), rhs.BytesAt(row)) << name << " row " << row;
@@ -147,7 +147,7 @@ TEST_F(MysqlCursorTest, EdgeValuesAreExact) {
     EXPECT_EQ(col("tm").Get<int64_t>(4), 25LL * 3600 * 1'000'000 + 1);
     EXPECT_EQ(col("tm").Get<int64_t>(3), -500'000);
     EXPECT_EQ(col("ts").Get<int64_t>(1), 1'000'000);  // UTC instant, session tz +00:00
-    EXPECT_FALSE(col("dt").IsValid(3));                // zero date -> NULL
+    EXPECT_FALSE(col("dt").IsValid(3));               // zero date -> NULL
     EXPECT_FALSE(col("ts").IsValid(3));
     EXPECT_EQ(col("dt").Get<int32_t>(2), 2932896);  // 9999-12-31
     // Strings and bytes.
@@ -163,8 +163,9 @@ TEST_F(MysqlCursorTest, EdgeValuesAreExact) {
 }
 
 TEST_F(MysqlCursorTest, SessionIsSetUpForLongStreamingReads) {
-  auto rows = conn_->QueryRows("SELECT @@session.time_zone, @@session.net_write_timeout, "
-                               "@@session.net_read_timeout, @@character_set_client");
+  auto rows = conn_->QueryRows(
+      "SELECT @@session.time_zone, @@session.net_write_timeout, "
+      "@@session.net_read_timeout, @@character_set_client");
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ((*rows)[0][0].value(), "+00:00");
   EXPECT_EQ((*rows)[0][1].value(), "600");
@@ -245,8 +246,8 @@ TEST_F(MysqlCursorTest, KilledConnectionIsAnErrorNotEndOfData) {
 }
 
 TEST_F(MysqlCursorTest, QueryColumnsFromResultMetadata) {
-  auto columns = ReadQueryColumns(conn_.get(),
-                                  "SELECT id, biu, dec_big, vc, bl, en FROM all_types");
+  auto columns =
+      ReadQueryColumns(conn_.get(), "SELECT id, biu, dec_big, vc, bl, en FROM all_types");
   ASSERT_TRUE(columns.ok()) << columns.status().ToString();
   auto plans = MapColumns("query", *columns, {});
   ASSERT_TRUE(plans.ok()) << plans.status().ToString();

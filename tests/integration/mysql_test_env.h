@@ -21,8 +21,8 @@ inline std::string TestMysqlUrl() {
 
 inline bool SkipDb() { return std::getenv("SLUICE_SKIP_DB") != nullptr; }
 
-#define SLUICE_REQUIRE_DB()                                        \
-  do {                                                             \
+#define SLUICE_REQUIRE_DB()                                                \
+  do {                                                                     \
     if (::sluice::testing::SkipDb()) GTEST_SKIP() << "SLUICE_SKIP_DB set"; \
   } while (false)
 

@@ -73,10 +73,12 @@ std::vector<std::string> SplitColumns(const std::vector<std::string>& values) {
     size_t start = 0;
     while (start <= value.size()) {
       size_t comma = value.find(',', start);
-      std::string item = value.substr(start, comma == std::string::npos ? std::string::npos
-                                                                          : comma - start);
-      while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.erase(0, 1);
-      while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.pop_back();
+      std::string item =
+          value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front())))
+        item.erase(0, 1);
+      while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back())))
+        item.pop_back();
       if (!item.empty()) out.push_back(item);
       if (comma == std::string::npos) break;
       start = comma + 1;
@@ -137,15 +139,15 @@ int Run(const ExtractFlags& flags, CLI::App* command) {
     std::cerr << "sluice extract: error: " << RedactUrl(summary.status().ToString()) << "\n";
     StatusCode code = summary.status().code();
     return code == StatusCode::kInvalidArgument || code == StatusCode::kNotFound ? kExitUsage
-                                                                                  : kExitError;
+                                                                                 : kExitError;
   }
   if (flags.json) {
     std::cout << runner::SummaryJson(*summary) << std::endl;
   } else {
     std::cout << "extracted " << summary->table << ": " << summary->total_rows << " rows in "
-              << summary->chunks.size() << " chunks (" << summary->chunks_reused
-              << " reused) to " << summary->table_dir << " in " << summary->elapsed_seconds
-              << " s, peak RSS " << (summary->peak_rss_bytes >> 20) << " MiB\n";
+              << summary->chunks.size() << " chunks (" << summary->chunks_reused << " reused) to "
+              << summary->table_dir << " in " << summary->elapsed_seconds << " s, peak RSS "
+              << (summary->peak_rss_bytes >> 20) << " MiB\n";
   }
   return kExitOk;
 }

@@ -514,7 +514,7 @@ class Parser {
       node->type_name = upper;
       auto lit = std::make_unique<ParsedExpr>();
       lit->kind = ParsedExpr::Kind::kLiteral;
-      lit->literal = Value::Varchar(Peek(static_cast<size_t>(-1)).text);
+      lit->literal = Value::Varchar(tokens_[pos_ - 1].text);
       node->text = "CAST('" + lit->literal.str + "' AS " + upper + ")";
       node->children.push_back(std::move(lit));
       return node;

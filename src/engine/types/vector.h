@@ -47,6 +47,8 @@ class Vector {
   void Clear();
   /// Sets size() after the typed array was filled directly (nulls stays as is or empty).
   void SetSize(int64_t rows) { size_ = rows; }
+  /// Changes the type to one with the same storage (e.g. INTEGER -> BIGINT); values are kept.
+  void Retype(const SqlType& type) { type_ = type; }
   /// Marks `row` NULL (allocating the null map on first use).
   void SetNull(int64_t row);
 

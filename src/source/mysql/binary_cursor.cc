@@ -167,7 +167,8 @@ class BinaryCursor final : public StreamingCursor {
       }
       if (rc == MYSQL_DATA_TRUNCATED) SLUICE_RETURN_IF_ERROR(RefetchTruncated());
       for (size_t col = 0; col < bindings_.size(); ++col) {
-        ColumnVector* out = col < num_columns ? &batch->column(static_cast<int>(col)) : &hidden_key_;
+        ColumnVector* out =
+            col < num_columns ? &batch->column(static_cast<int>(col)) : &hidden_key_;
         ConvertStats* stats = col < num_columns ? &convert_stats_ : &key_convert_stats_;
         SLUICE_RETURN_IF_ERROR(AppendValue(bindings_[col], out, stats, &var_bytes));
       }
@@ -230,9 +231,8 @@ class BinaryCursor final : public StreamingCursor {
       case BindKind::kTemporal: {
         const MYSQL_TIME& t = binding.time;
         // TIME values may carry whole days in `day` rather than in `hour`.
-        int64_t hours = plan.kind == ValueKind::kTime
-                            ? static_cast<int64_t>(t.day) * 24 + t.hour
-                            : static_cast<int64_t>(t.hour);
+        int64_t hours = plan.kind == ValueKind::kTime ? static_cast<int64_t>(t.day) * 24 + t.hour
+                                                      : static_cast<int64_t>(t.hour);
         return AppendTemporalValue(plan, t.neg != 0, t.year, t.month, t.day, hours, t.minute,
                                    t.second, static_cast<int64_t>(t.second_part), out, stats,
                                    options_.convert);

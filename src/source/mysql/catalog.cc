@@ -57,9 +57,10 @@ Result<TableInfo> ReadTableInfo(Connection* conn, const std::string& table) {
   }
   std::string db = conn->QuoteString(info.database);
   std::string name = conn->QuoteString(info.table);
-  SLUICE_ASSIGN_OR_RETURN(
-      auto exists, conn->QueryValue("SELECT TABLE_NAME FROM information_schema.TABLES WHERE "
-                                    "TABLE_SCHEMA = " + db + " AND TABLE_NAME = " + name));
+  SLUICE_ASSIGN_OR_RETURN(auto exists,
+                          conn->QueryValue("SELECT TABLE_NAME FROM information_schema.TABLES WHERE "
+                                           "TABLE_SCHEMA = " +
+                                           db + " AND TABLE_NAME = " + name));
   if (!exists.has_value()) {
     return Status::NotFound("table " + info.DisplayName() + " does not exist");
   }
@@ -69,8 +70,8 @@ Result<TableInfo> ReadTableInfo(Connection* conn, const std::string& table) {
       auto rows,
       conn->QueryRows("SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, NUMERIC_PRECISION, "
                       "NUMERIC_SCALE, DATETIME_PRECISION, CHARACTER_OCTET_LENGTH "
-                      "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " + db +
-                      " AND TABLE_NAME = " + name + " ORDER BY ORDINAL_POSITION"));
+                      "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+                      db + " AND TABLE_NAME = " + name + " ORDER BY ORDINAL_POSITION"));
   for (const auto& row : rows) {
     SourceColumn column;
     column.name = row[0].value_or("");
@@ -87,7 +88,8 @@ Result<TableInfo> ReadTableInfo(Connection* conn, const std::string& table) {
   // MariaDB's JSON is LONGTEXT with a CHECK (json_valid(`col`)) constraint.
   auto checks = conn->QueryRows(
       "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE "
-      "CONSTRAINT_SCHEMA = " + db + " AND TABLE_NAME = " + name);
+      "CONSTRAINT_SCHEMA = " +
+      db + " AND TABLE_NAME = " + name);
   if (checks.ok()) {
     for (const auto& row : *checks) {
       std::string clause = row[0].value_or("");
@@ -104,7 +106,8 @@ Result<TableInfo> ReadTableInfo(Connection* conn, const std::string& table) {
   }
   SLUICE_ASSIGN_OR_RETURN(
       auto keys, conn->QueryRows("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE "
-                                 "WHERE TABLE_SCHEMA = " + db + " AND TABLE_NAME = " + name +
+                                 "WHERE TABLE_SCHEMA = " +
+                                 db + " AND TABLE_NAME = " + name +
                                  " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION"));
   for (const auto& row : keys) info.primary_key.push_back(row[0].value_or(""));
   return info;
@@ -139,10 +142,18 @@ Result<std::vector<SourceColumn>> ReadQueryColumns(Connection* conn, const std::
         column.data_type = "tinyint";
         column.column_type = field.length == 1 ? "tinyint(1)" : "tinyint";
         break;
-      case MYSQL_TYPE_SHORT: column.data_type = "smallint"; break;
-      case MYSQL_TYPE_INT24: column.data_type = "mediumint"; break;
-      case MYSQL_TYPE_LONG: column.data_type = "int"; break;
-      case MYSQL_TYPE_LONGLONG: column.data_type = "bigint"; break;
+      case MYSQL_TYPE_SHORT:
+        column.data_type = "smallint";
+        break;
+      case MYSQL_TYPE_INT24:
+        column.data_type = "mediumint";
+        break;
+      case MYSQL_TYPE_LONG:
+        column.data_type = "int";
+        break;
+      case MYSQL_TYPE_LONGLONG:
+        column.data_type = "bigint";
+        break;
       case MYSQL_TYPE_DECIMAL:
       case MYSQL_TYPE_NEWDECIMAL:
         column.data_type = "decimal";
@@ -151,22 +162,44 @@ Result<std::vector<SourceColumn>> ReadQueryColumns(Connection* conn, const std::
         column.precision = static_cast<int>(field.length) - (column.scale > 0 ? 1 : 0) -
                            (column.is_unsigned ? 0 : 1);
         break;
-      case MYSQL_TYPE_FLOAT: column.data_type = "float"; break;
-      case MYSQL_TYPE_DOUBLE: column.data_type = "double"; break;
+      case MYSQL_TYPE_FLOAT:
+        column.data_type = "float";
+        break;
+      case MYSQL_TYPE_DOUBLE:
+        column.data_type = "double";
+        break;
       case MYSQL_TYPE_BIT:
         column.data_type = "bit";
         column.precision = static_cast<int>(field.length);
         break;
       case MYSQL_TYPE_DATE:
-      case MYSQL_TYPE_NEWDATE: column.data_type = "date"; break;
-      case MYSQL_TYPE_DATETIME: column.data_type = "datetime"; break;
-      case MYSQL_TYPE_TIMESTAMP: column.data_type = "timestamp"; break;
-      case MYSQL_TYPE_TIME: column.data_type = "time"; break;
-      case MYSQL_TYPE_YEAR: column.data_type = "year"; break;
-      case MYSQL_TYPE_JSON: column.data_type = "json"; break;
-      case MYSQL_TYPE_ENUM: column.data_type = "enum"; break;
-      case MYSQL_TYPE_SET: column.data_type = "set"; break;
-      case MYSQL_TYPE_GEOMETRY: column.data_type = "geometry"; break;
+      case MYSQL_TYPE_NEWDATE:
+        column.data_type = "date";
+        break;
+      case MYSQL_TYPE_DATETIME:
+        column.data_type = "datetime";
+        break;
+      case MYSQL_TYPE_TIMESTAMP:
+        column.data_type = "timestamp";
+        break;
+      case MYSQL_TYPE_TIME:
+        column.data_type = "time";
+        break;
+      case MYSQL_TYPE_YEAR:
+        column.data_type = "year";
+        break;
+      case MYSQL_TYPE_JSON:
+        column.data_type = "json";
+        break;
+      case MYSQL_TYPE_ENUM:
+        column.data_type = "enum";
+        break;
+      case MYSQL_TYPE_SET:
+        column.data_type = "set";
+        break;
+      case MYSQL_TYPE_GEOMETRY:
+        column.data_type = "geometry";
+        break;
       case MYSQL_TYPE_STRING:
       case MYSQL_TYPE_VAR_STRING:
       case MYSQL_TYPE_VARCHAR:
@@ -182,7 +215,9 @@ Result<std::vector<SourceColumn>> ReadQueryColumns(Connection* conn, const std::
           column.data_type = binary ? "varbinary" : "varchar";
         }
         break;
-      default: column.data_type = "type#" + std::to_string(static_cast<int>(field.type)); break;
+      default:
+        column.data_type = "type#" + std::to_string(static_cast<int>(field.type));
+        break;
     }
     if (column.column_type.empty()) column.column_type = column.data_type;
     columns.push_back(std::move(column));

@@ -15,7 +15,7 @@ namespace sluice::mysql {
 struct TableInfo {
   std::string database;
   std::string table;
-  std::vector<SourceColumn> columns;   // ordinal order
+  std::vector<SourceColumn> columns;     // ordinal order
   std::vector<std::string> primary_key;  // column names in key order; empty if none
   /// `db`.`table`, ready for SQL.
   std::string QualifiedName() const;

@@ -36,11 +36,11 @@ Status Connection::StatusFromError(unsigned int error_number, std::string_view m
     case CR_CONN_HOST_ERROR:    // 2003
     case CR_CONNECTION_ERROR:   // 2002
     case CR_SERVER_LOST_EXTENDED:
-    case ER_SERVER_SHUTDOWN:       // 1053
-    case ER_QUERY_INTERRUPTED:     // 1317
-    case ER_NET_READ_ERROR:        // 1158
-    case ER_NET_READ_INTERRUPTED:  // 1159
-    case ER_NET_ERROR_ON_WRITE:    // 1160
+    case ER_SERVER_SHUTDOWN:        // 1053
+    case ER_QUERY_INTERRUPTED:      // 1317
+    case ER_NET_READ_ERROR:         // 1158
+    case ER_NET_READ_INTERRUPTED:   // 1159
+    case ER_NET_ERROR_ON_WRITE:     // 1160
     case ER_NET_WRITE_INTERRUPTED:  // 1161
     case ER_LOCK_WAIT_TIMEOUT:      // 1205
     case ER_LOCK_DEADLOCK:          // 1213
@@ -85,14 +85,13 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionUrl& url,
       bool yes = true;
       mysql_options(mysql, MYSQL_OPT_SSL_ENFORCE, &yes);
     }
-    bool verify =
-        url.ssl_mode == SslMode::kVerifyCa || url.ssl_mode == SslMode::kVerifyIdentity;
+    bool verify = url.ssl_mode == SslMode::kVerifyCa || url.ssl_mode == SslMode::kVerifyIdentity;
     mysql_options(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
     if (!url.ssl_ca.empty()) mysql_options(mysql, MYSQL_OPT_SSL_CA, url.ssl_ca.c_str());
   }
   const char* password = url.password.has_value() ? url.password->c_str() : nullptr;
-  if (mysql_real_connect(mysql, url.socket.empty() ? url.host.c_str() : nullptr,
-                         url.user.c_str(), password, url.database.c_str(), url.port,
+  if (mysql_real_connect(mysql, url.socket.empty() ? url.host.c_str() : nullptr, url.user.c_str(),
+                         password, url.database.c_str(), url.port,
                          url.socket.empty() ? nullptr : url.socket.c_str(), 0) == nullptr) {
     Status status = StatusFromError(mysql_errno(mysql), mysql_error(mysql),
                                     "cannot connect to " + url.Redacted());

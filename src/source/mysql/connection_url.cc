@@ -42,11 +42,16 @@ std::optional<std::string> PercentDecode(std::string_view text) {
 
 const char* SslModeName(SslMode mode) {
   switch (mode) {
-    case SslMode::kDisabled: return "DISABLED";
-    case SslMode::kPreferred: return "PREFERRED";
-    case SslMode::kRequired: return "REQUIRED";
-    case SslMode::kVerifyCa: return "VERIFY_CA";
-    case SslMode::kVerifyIdentity: return "VERIFY_IDENTITY";
+    case SslMode::kDisabled:
+      return "DISABLED";
+    case SslMode::kPreferred:
+      return "PREFERRED";
+    case SslMode::kRequired:
+      return "REQUIRED";
+    case SslMode::kVerifyCa:
+      return "VERIFY_CA";
+    case SslMode::kVerifyIdentity:
+      return "VERIFY_IDENTITY";
   }
   return "?";
 }

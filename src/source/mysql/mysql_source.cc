@@ -27,12 +27,14 @@ bool IsKeyKind(ValueKind kind) {
 class MysqlKeyProbe final : public source::KeyProbe {
  public:
   MysqlKeyProbe(Connection* conn, const ResolvedSource* source, std::string from)
-      : conn_(conn), source_(source), from_(std::move(from)),
+      : conn_(conn),
+        source_(source),
+        from_(std::move(from)),
         key_(QuoteIdentifier(source->key_name())) {}
 
   Result<std::optional<std::pair<int64_t, int64_t>>> MinMax() override {
-    SLUICE_ASSIGN_OR_RETURN(auto rows, conn_->QueryRows("SELECT MIN(" + key_ + "), MAX(" + key_ +
-                                                        ") FROM " + from_));
+    SLUICE_ASSIGN_OR_RETURN(
+        auto rows, conn_->QueryRows("SELECT MIN(" + key_ + "), MAX(" + key_ + ") FROM " + from_));
     using Out = std::optional<std::pair<int64_t, int64_t>>;
     if (rows.empty() || !rows[0][0].has_value() || !rows[0][1].has_value()) return Out();
     SLUICE_ASSIGN_OR_RETURN(auto min_key, ParseKeyOrdinal(*source_->key(), *rows[0][0]));
@@ -53,8 +55,8 @@ class MysqlKeyProbe final : public source::KeyProbe {
 
   Result<std::optional<int64_t>> NextKeyAtOrAfter(int64_t from) override {
     SLUICE_ASSIGN_OR_RETURN(
-        auto value, conn_->QueryValue("SELECT MIN(" + key_ + ") FROM " + from_ + " WHERE " +
-                                      key_ + " >= " + source_->KeyLiteral(from)));
+        auto value, conn_->QueryValue("SELECT MIN(" + key_ + ") FROM " + from_ + " WHERE " + key_ +
+                                      " >= " + source_->KeyLiteral(from)));
     if (!value.has_value()) return std::optional<int64_t>();
     return ParseKeyOrdinal(*source_->key(), *value);
   }
@@ -131,9 +133,9 @@ CursorSpec ResolvedSource::ChunkSpec(const std::optional<source::KeyRange>& rang
   std::string conditions;
   if (range.has_value()) {
     std::string key = QuoteIdentifier(key_name_);
-    conditions = range->null_keys ? key + " IS NULL"
-                                  : key + " BETWEEN " + KeyLiteral(range->lo) + " AND " +
-                                        KeyLiteral(range->hi);
+    conditions = range->null_keys
+                     ? key + " IS NULL"
+                     : key + " BETWEEN " + KeyLiteral(range->lo) + " AND " + KeyLiteral(range->hi);
   }
   if (!where_.empty()) {
     conditions += (conditions.empty() ? "(" : " AND (") + where_ + ")";
@@ -211,8 +213,8 @@ Result<ResolvedSource> ResolveSource(Connection* conn, const SourceOptions& opti
     if (!key_plan) {
       if (options.mode_explicit) {
         return Status::InvalidArgument(
-            "--mode " + std::string(PartitionModeName(options.mode)) + " needs a key: " +
-            info.DisplayName() +
+            "--mode " + std::string(PartitionModeName(options.mode)) +
+            " needs a key: " + info.DisplayName() +
             " has no single-column integer primary key; pass --key COLUMN or --mode scan");
       }
       out.mode_ = source::PartitionMode::kScan;

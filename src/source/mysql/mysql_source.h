@@ -30,7 +30,7 @@ struct SourceOptions {
   std::string where;                 // --where
   MappingOptions mapping;
   source::PartitionMode mode = source::PartitionMode::kBalanced;
-  bool mode_explicit = false;        // false: no usable key falls back to scan
+  bool mode_explicit = false;  // false: no usable key falls back to scan
 };
 
 class ResolvedSource {

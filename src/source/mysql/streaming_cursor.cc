@@ -39,8 +39,7 @@ void StreamingCursor::TrackKeys(const ColumnBatch& batch) {
   stats_.rows += batch.num_rows();
   stats_.zero_dates = convert_stats_.zero_dates;
   if (!spec_.key.has_value()) return;
-  const ColumnVector& keys =
-      spec_.key_index >= 0 ? batch.column(spec_.key_index) : hidden_key_;
+  const ColumnVector& keys = spec_.key_index >= 0 ? batch.column(spec_.key_index) : hidden_key_;
   for (int64_t row = 0; row < keys.size(); ++row) {
     auto ordinal = KeyOrdinalAt(*spec_.key, keys, row);
     if (!ordinal.has_value()) {
@@ -60,16 +59,15 @@ int64_t StreamingCursor::FixedRowBytes() const {
   return bytes;
 }
 
-Result<std::unique_ptr<StreamingCursor>> StreamingCursor::Open(Connection* conn,
-                                                               Protocol protocol,
+Result<std::unique_ptr<StreamingCursor>> StreamingCursor::Open(Connection* conn, Protocol protocol,
                                                                CursorSpec spec,
                                                                const CursorOptions& options) {
   if (options.fetch_rows < 1) return Status::InvalidArgument("--fetch-rows must be at least 1");
   std::unique_ptr<StreamingCursor> cursor = protocol == Protocol::kText
                                                 ? NewTextCursor(conn, std::move(spec), options)
                                                 : NewBinaryCursor(conn, std::move(spec), options);
-  Status status = protocol == Protocol::kText ? StartTextCursor(cursor.get())
-                                              : StartBinaryCursor(cursor.get());
+  Status status =
+      protocol == Protocol::kText ? StartTextCursor(cursor.get()) : StartBinaryCursor(cursor.get());
   if (!status.ok()) return status;
   return cursor;
 }

@@ -49,8 +49,8 @@ class TextCursor final : public StreamingCursor {
       if (row == nullptr) {
         // NULL is both "no more rows" and "the connection broke": only errno tells them apart.
         if (mysql_errno(mysql) != 0) {
-          return conn_->ErrorStatus("reading rows after " +
-                                    std::to_string(stats_.rows + rows) + " rows");
+          return conn_->ErrorStatus("reading rows after " + std::to_string(stats_.rows + rows) +
+                                    " rows");
         }
         finished_ = true;
         break;
@@ -93,6 +93,8 @@ std::unique_ptr<StreamingCursor> NewTextCursor(Connection* conn, CursorSpec spec
   return std::make_unique<TextCursor>(conn, std::move(spec), options);
 }
 
-Status StartTextCursor(StreamingCursor* cursor) { return static_cast<TextCursor*>(cursor)->Start(); }
+Status StartTextCursor(StreamingCursor* cursor) {
+  return static_cast<TextCursor*>(cursor)->Start();
+}
 
 }  // namespace sluice::mysql

@@ -11,8 +11,7 @@ constexpr int64_t kMicrosPerSecond = 1'000'000;
 constexpr int64_t kMicrosPerDay = 86'400LL * kMicrosPerSecond;
 
 Status Bad(const char* what, std::string_view text) {
-  return Status::InvalidArgument(std::string("bad ") + what + " value '" + std::string(text) +
-                                 "'");
+  return Status::InvalidArgument(std::string("bad ") + what + " value '" + std::string(text) + "'");
 }
 
 // Parses exactly `count` digits at text[*pos]; advances *pos.
@@ -147,8 +146,8 @@ Result<std::optional<int64_t>> ParseDatetimeText(std::string_view text) {
     ++pos;
     if (!Digits(text, &pos, 2, &hour) || pos >= text.size() || text[pos++] != ':' ||
         !Digits(text, &pos, 2, &minute) || pos >= text.size() || text[pos++] != ':' ||
-        !Digits(text, &pos, 2, &second) || !Fraction(text, &pos, &micros) ||
-        pos != text.size() || hour > 23 || minute > 59 || second > 59) {
+        !Digits(text, &pos, 2, &second) || !Fraction(text, &pos, &micros) || pos != text.size() ||
+        hour > 23 || minute > 59 || second > 59) {
       return Bad("DATETIME", text);
     }
   }

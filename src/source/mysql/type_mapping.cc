@@ -20,14 +20,13 @@ ColumnPlan Plan(const SourceColumn& source, PhysicalType physical, LogicalType l
   return plan;
 }
 
-Result<ColumnPlan> DecimalPlan(const std::string& table, const SourceColumn& source,
-                               int precision, int scale) {
+Result<ColumnPlan> DecimalPlan(const std::string& table, const SourceColumn& source, int precision,
+                               int scale) {
   if (precision < 1 || precision > kMaxDecimalPrecision || scale < 0 || scale > precision) {
-    return Status::NotSupported("column " + table + "." + source.name + " has type " +
-                                source.column_type + ": DECIMAL precision above " +
-                                std::to_string(kMaxDecimalPrecision) +
-                                " has no exact Parquet type; use --cast " + source.name +
-                                "=string");
+    return Status::NotSupported(
+        "column " + table + "." + source.name + " has type " + source.column_type +
+        ": DECIMAL precision above " + std::to_string(kMaxDecimalPrecision) +
+        " has no exact Parquet type; use --cast " + source.name + "=string");
   }
   PhysicalType physical = PhysicalType::kFixedLenByteArray;
   // Parquet's rule: INT32 holds 9 decimal digits, INT64 holds 18.
@@ -66,8 +65,7 @@ Result<ColumnPlan> CastPlan(const std::string& table, const SourceColumn& source
   } else if (type == "int64") {
     plan = Plan(source, PhysicalType::kInt64, LogicalType::Integer(64, true), ValueKind::kInt64);
   } else if (type == "uint64") {
-    plan =
-        Plan(source, PhysicalType::kInt64, LogicalType::Integer(64, false), ValueKind::kUInt64);
+    plan = Plan(source, PhysicalType::kInt64, LogicalType::Integer(64, false), ValueKind::kUInt64);
   } else if (type == "bool" || type == "boolean") {
     plan = Plan(source, PhysicalType::kBoolean, LogicalType::None(), ValueKind::kBool);
   } else if (type == "float") {
@@ -159,16 +157,14 @@ Result<ColumnPlan> MapColumn(const std::string& table, const SourceColumn& colum
     return plan;
   }
   if (type == "datetime") {
-    ColumnPlan plan =
-        Plan(column, PhysicalType::kInt64, LogicalType::Timestamp(TimeUnit::kMicros, false),
-             ValueKind::kDatetime);
+    ColumnPlan plan = Plan(column, PhysicalType::kInt64,
+                           LogicalType::Timestamp(TimeUnit::kMicros, false), ValueKind::kDatetime);
     plan.schema.nullable = true;
     return plan;
   }
   if (type == "timestamp") {
-    ColumnPlan plan =
-        Plan(column, PhysicalType::kInt64, LogicalType::Timestamp(TimeUnit::kMicros, true),
-             ValueKind::kTimestamp);
+    ColumnPlan plan = Plan(column, PhysicalType::kInt64,
+                           LogicalType::Timestamp(TimeUnit::kMicros, true), ValueKind::kTimestamp);
     plan.schema.nullable = true;
     return plan;
   }
@@ -194,8 +190,9 @@ Result<ColumnPlan> MapColumn(const std::string& table, const SourceColumn& colum
     return Plan(column, PhysicalType::kByteArray, LogicalType::None(), ValueKind::kBytes);
   }
   return Status::NotSupported("column " + table + "." + column.name + " has type " +
-                              column.column_type + ", which sluice cannot map to Parquet; use --cast " +
-                              column.name + "=string (or binary), or leave it out with --columns");
+                              column.column_type +
+                              ", which sluice cannot map to Parquet; use --cast " + column.name +
+                              "=string (or binary), or leave it out with --columns");
 }
 
 Result<std::vector<ColumnPlan>> MapColumns(const std::string& table,

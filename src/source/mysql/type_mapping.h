@@ -45,21 +45,21 @@ struct SourceColumn {
 
 /// How a column's values are converted into its ColumnVector.
 enum class ValueKind {
-  kBool,         // BOOLEAN from an integer (TINYINT(1) as bool, --cast bool)
-  kBitBool,      // BOOLEAN from BIT(1) bytes
-  kBitUInt64,    // INT64 UINT(64) from BIT(n) big-endian bytes
-  kInt32,        // INT32 from signed integers
-  kUInt32,       // INT32 holding an unsigned 32-bit pattern (UINT(8/16/32), YEAR)
-  kInt64,        // INT64 from signed integers
-  kUInt64,       // INT64 holding an unsigned 64-bit pattern (UINT(64))
-  kDecimal,      // INT32 / INT64 / FLBA unscaled
+  kBool,       // BOOLEAN from an integer (TINYINT(1) as bool, --cast bool)
+  kBitBool,    // BOOLEAN from BIT(1) bytes
+  kBitUInt64,  // INT64 UINT(64) from BIT(n) big-endian bytes
+  kInt32,      // INT32 from signed integers
+  kUInt32,     // INT32 holding an unsigned 32-bit pattern (UINT(8/16/32), YEAR)
+  kInt64,      // INT64 from signed integers
+  kUInt64,     // INT64 holding an unsigned 64-bit pattern (UINT(64))
+  kDecimal,    // INT32 / INT64 / FLBA unscaled
   kFloat,
   kDouble,
-  kDate,         // INT32 days
-  kDatetime,     // INT64 micros, local wall clock
-  kTimestamp,    // INT64 micros, UTC
-  kTime,         // INT64 signed micros
-  kBytes,        // BYTE_ARRAY as received (strings, binary, enum, set, json)
+  kDate,       // INT32 days
+  kDatetime,   // INT64 micros, local wall clock
+  kTimestamp,  // INT64 micros, UTC
+  kTime,       // INT64 signed micros
+  kBytes,      // BYTE_ARRAY as received (strings, binary, enum, set, json)
 };
 
 struct ColumnPlan {

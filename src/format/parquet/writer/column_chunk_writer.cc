@@ -4,6 +4,7 @@
 
 #include "common/crc32.h"
 #include "format/parquet/encoding/bit_util.h"
+#include "format/parquet/encoding/byte_stream_split.h"
 #include "format/parquet/encoding/delta_binary_packed.h"
 #include "format/parquet/encoding/plain.h"
 
@@ -185,6 +186,16 @@ Status ColumnChunkWriter::EncodePendingValues(std::string* out, Encoding* encodi
       return Status::OK();
     }
     out->resize(start);
+  }
+  bool is_float = column_.physical == PhysicalType::kFloat ||
+                  column_.physical == PhysicalType::kDouble;
+  if (is_float && options_.enable_byte_stream_split &&
+      codec_id_ != CompressionCodec::UNCOMPRESSED) {
+    // Same size as PLAIN, but grouping the bytes of equal significance lets the codec find the
+    // repetition in exponents and high mantissa bytes (typically 10-30% smaller after zstd).
+    ByteStreamSplitEncode(pending_values_, 0, count, out);
+    *encoding = Encoding::BYTE_STREAM_SPLIT;
+    return Status::OK();
   }
   PlainEncode(pending_values_, 0, count, out);
   *encoding = Encoding::PLAIN;

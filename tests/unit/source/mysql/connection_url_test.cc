@@ -46,8 +46,7 @@ TEST(ConnectionUrlTest, RejectsBadUrlsWithoutLeakingPassword) {
     auto url = ParseConnectionUrl(bad);
     ASSERT_FALSE(url.ok()) << bad;
     EXPECT_EQ(url.status().code(), StatusCode::kInvalidArgument);
-    EXPECT_EQ(url.status().message().find("hunter2x"), std::string::npos)
-        << url.status().message();
+    EXPECT_EQ(url.status().message().find("hunter2x"), std::string::npos) << url.status().message();
   }
 }
 
@@ -80,7 +79,8 @@ TEST(ConnectionUrlTest, PasswordFromFileThenEnvironment) {
 TEST(RedactTest, RedactsUrlsInText) {
   EXPECT_EQ(RedactUrl("connect mysql://u:pw@h:1/db failed"), "connect mysql://u:***@h:1/db failed");
   EXPECT_EQ(RedactUrl("mysql://u@h/db"), "mysql://u@h/db");
-  EXPECT_EQ(RedactUrl("a s3://k:s@b/x and mysql://x:y@z/w"), "a s3://k:***@b/x and mysql://x:***@z/w");
+  EXPECT_EQ(RedactUrl("a s3://k:s@b/x and mysql://x:y@z/w"),
+            "a s3://k:***@b/x and mysql://x:***@z/w");
   EXPECT_EQ(RedactUrl("no url here"), "no url here");
 }
 
