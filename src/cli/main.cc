@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   sluice::cli::RegisterInspectCommand(app, &exit_code);
   sluice::cli::RegisterCatCommand(app, &exit_code);
   sluice::cli::RegisterExtractCommand(app, &exit_code);
+  sluice::cli::RegisterUploadCommand(app, &exit_code);
+  sluice::cli::RegisterLsCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -177,10 +177,8 @@ class GcsStore final : public ObjectStore {
       if (response.status == 404) {
         Status status = Check(response, key);
         // Only a missing bucket is an error; a missing object is already deleted.
-        return status.message().find("bucket") != std::string::npos &&
-                       status.message().find("does not exist") != std::string::npos
-                   ? status
-                   : Status::OK();
+        return status.message().find("' does not exist") != std::string::npos ? status
+                                                                                : Status::OK();
       }
       return Check(response, key);
     });
@@ -244,7 +242,9 @@ class GcsStore final : public ObjectStore {
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (status == 400 && (lower.find("checksum") != std::string::npos ||
                           lower.find("hash") != std::string::npos ||
-                          lower.find("digest") != std::string::npos)) {
+                          lower.find("digest") != std::string::npos ||
+                          lower.find("crc32c") != std::string::npos ||
+                          lower.find("doesn't match") != std::string::npos)) {
       return Status::Corruption(what + ": " + detail + " (upload damaged in transit)");
     }
     if (status == 401 || status == 403) {
@@ -253,7 +253,8 @@ class GcsStore final : public ObjectStore {
                                      ") and the bucket's IAM policy");
     }
     if (status == 404) {
-      if (lower.find("bucket") != std::string::npos) {
+      // GCS: "The specified bucket does not exist." (objects: "No such object: B/K").
+      if (lower.find("bucket does not exist") != std::string::npos) {
         return Status::NotFound("bucket '" + url_.bucket + "' does not exist (" + what + ")");
       }
       return Status::NotFound(what + ": no such object (" + detail + ")");

@@ -10,6 +10,8 @@ namespace sluice::cli {
 void RegisterInspectCommand(CLI::App& app, int* exit_code);
 void RegisterCatCommand(CLI::App& app, int* exit_code);
 void RegisterExtractCommand(CLI::App& app, int* exit_code);
+void RegisterUploadCommand(CLI::App& app, int* exit_code);
+void RegisterLsCommand(CLI::App& app, int* exit_code);
 
 /// Exit codes shared by all commands.
 enum ExitCode : int {

@@ -108,6 +108,7 @@ Result<std::shared_ptr<const TableSource>> TableSource::Open(const std::string& 
     }
     source->num_rows += reader->num_rows();
     source->num_row_groups += reader->num_row_groups();
+    source->file_row_groups.push_back(reader->num_row_groups());
     std::error_code ec;
     source->file_bytes += static_cast<int64_t>(std::filesystem::file_size(path, ec));
   }

@@ -26,6 +26,7 @@ struct TableSource {
   std::vector<std::string> unsupported;  // per column: why it cannot be read ("" if it can)
   int64_t num_rows = 0;
   int64_t num_row_groups = 0;
+  std::vector<int> file_row_groups;  // row groups per file
   int64_t file_bytes = 0;
 
   /// Expands `location` (a glob, a file or a directory) and reads every footer. NotFound when

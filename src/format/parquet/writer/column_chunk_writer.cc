@@ -90,6 +90,19 @@ Status ColumnChunkWriter::Write(const ColumnVector& col, int64_t begin, int64_t 
   while (row < end) {
     int64_t room = std::max<int64_t>(1, options_.page_max_values - pending_rows_);
     int64_t slice_end = std::min(end, row + std::min(room, kSliceRows));
+    if (col.width() == 0) {
+      // Wide values (BLOB/TEXT): stop the slice once it holds a page's worth of bytes, so the
+      // encoder state (dictionary, pending page) never holds more than about two pages.
+      const auto& offsets = col.offsets();
+      int64_t budget = std::max<int64_t>(1, options_.page_size_bytes - pending_estimate_);
+      int64_t limit = row + 1;
+      while (limit < slice_end &&
+             static_cast<int64_t>(offsets[static_cast<size_t>(limit)] -
+                                  offsets[static_cast<size_t>(row)]) < budget) {
+        ++limit;
+      }
+      slice_end = limit;
+    }
     int64_t rows = slice_end - row;
     int64_t nulls = 0;
     if (col.has_nulls()) {

@@ -95,10 +95,13 @@ class FileWriterImpl final : public ParquetFileWriter {
     }
     int64_t row = 0;
     const int64_t total = batch.num_rows();
+    // Feed in slices of about 1 MiB of input so the row-group byte limit is checked often
+    // enough to bound memory even for very wide rows (8,192 rows at most, 1 at least).
+    int64_t bytes_per_row = total == 0 ? 1 : std::max<int64_t>(1, batch.allocated_bytes() / total);
+    int64_t slice_rows = std::clamp<int64_t>((1 << 20) / bytes_per_row, 1, 8192);
     while (row < total) {
       int64_t room = options_.row_group_max_rows - row_group_rows_;
-      // Feed in slices so the byte limit is checked often enough to bound memory.
-      int64_t end = std::min(total, row + std::min<int64_t>(room, 8192));
+      int64_t end = std::min(total, row + std::min<int64_t>(room, slice_rows));
       for (int col_idx = 0; col_idx < batch.num_columns(); ++col_idx) {
         Status st = columns_[static_cast<size_t>(col_idx)]->Write(batch.column(col_idx), row, end);
         if (!st.ok()) return Fail(st);

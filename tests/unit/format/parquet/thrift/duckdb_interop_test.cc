@@ -1,10 +1,11 @@
 // Interoperability (label integration): lets the DuckDB behind `pqcheck sql` write a Parquet file
 // now and checks that ParseFileMetaData reads its footer. It also compares the parsed footer with
 // what hyparquet
-// (`pqcheck footer`) reads from the same file. Skipped unless the environment variable PQCHECK
-// names the pqcheck tool (CI sets PQCHECK=shared/tools/pqcheck).
+// (`pqcheck footer`) reads from the same file.
 
 #include <gtest/gtest.h>
+
+#include <filesystem>
 #include <unistd.h>
 
 #include <cstdint>
@@ -59,8 +60,9 @@ std::string RunCapture(const std::string& command) {
 
 // DuckDB writes the file; hyparquet (`pqcheck footer`) and ParseFileMetaData must agree on it.
 TEST(DuckDbInteropTest, FooterMatchesHyparquet) {
-  const char* pqcheck = std::getenv("PQCHECK");
-  if (pqcheck == nullptr || *pqcheck == '\0') GTEST_SKIP() << "PQCHECK is not set";
+  // The build passes the path of ../shared/tools/pqcheck; CI installs it (scripts/install-deps).
+  const char* pqcheck = PQCHECK;
+  ASSERT_TRUE(std::filesystem::exists(pqcheck)) << "pqcheck not found at " << pqcheck;
   const std::string path =
       testing::TempDir() + "/thrift_interop_" + std::to_string(::getpid()) + ".parquet";
   // Three row groups of 2048, 2048 and 904 rows; column d is dictionary-encoded.

@@ -128,6 +128,39 @@ TEST_F(RoundTripTest, RowGroupByteLimitBoundsMemory) {
   EXPECT_GT((*reader)->num_row_groups(), 1);
 }
 
+TEST_F(RoundTripTest, WideValuesKeepWriterMemoryBounded) {
+  // 400 rows of ~100 KB incompressible-ish text, fed in batches of 100 (10 MB each): the writer
+  // must hold about a row group's worth of pages, not whole batches in its encoders.
+  Schema schema;
+  schema.columns.push_back({"id", PhysicalType::kInt64, 0, false, LogicalType::None()});
+  schema.columns.push_back({"doc", PhysicalType::kByteArray, 0, true, LogicalType::String()});
+  ParquetWriterOptions options;
+  options.compression = Compression::kUncompressed;
+  options.row_group_max_bytes = 4 << 20;
+  auto writer = ParquetFileWriter::Open(Path("wide.parquet"), schema, options);
+  ASSERT_TRUE(writer.ok());
+  uint64_t rng = 99;
+  for (int64_t first = 0; first < 400; first += 100) {
+    ColumnBatch batch(schema);
+    for (int64_t row = first; row < first + 100; ++row) {
+      batch.column(0).Append<int64_t>(row);
+      std::string doc(100 * 1024, ' ');
+      for (char& ch : doc) {
+        rng = rng * 6364136223846793005ULL + 1;
+        ch = static_cast<char>('a' + (rng >> 59));
+      }
+      batch.column(1).AppendBytes(doc);
+    }
+    ASSERT_TRUE((*writer)->WriteBatch(batch).ok());
+  }
+  ASSERT_TRUE((*writer)->Close().ok());
+  EXPECT_LT((*writer)->peak_allocated_bytes(), 16 << 20) << (*writer)->peak_allocated_bytes();
+  auto reader = ParquetFileReader::Open(Path("wide.parquet"));
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ((*reader)->num_rows(), 400);
+  EXPECT_GE((*reader)->num_row_groups(), 8);
+}
+
 TEST_F(RoundTripTest, AbortLeavesNothing) {
   Schema schema = testing::AllTypesSchema();
   {

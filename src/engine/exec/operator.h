@@ -1,0 +1,36 @@
+// Operator: the pull-based execution contract. Each operator produces DataChunks on demand from
+// its children; blocking operators (hash aggregate, sort, the build side of a hash join) consume
+// their input on the first Next() call. ExecContext carries the per-query settings.
+// Thread-safety: an operator tree is driven by one thread (the scan uses worker threads
+// internally). Ownership: an operator owns its children.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/exec/memory_budget.h"
+#include "engine/types/vector.h"
+
+namespace sluice::engine {
+
+struct ExecContext {
+  MemoryBudget* budget = nullptr;  // borrowed for the query's duration
+  std::string spill_dir;           // where spill files go (created on demand)
+  int threads = 1;
+  /// Counters for tests and EXPLAIN ANALYZE-style reporting.
+  std::atomic<int64_t> spilled_bytes{0};
+  std::atomic<int64_t> row_groups_skipped{0};
+  std::atomic<int64_t> row_groups_read{0};
+};
+
+class Operator {
+ public:
+  virtual ~Operator() = default;
+  /// Fills *out with the next rows (out->size > 0) and returns true, or returns false at the end.
+  virtual Result<bool> Next(DataChunk* out) = 0;
+};
+
+using OperatorPtr = std::unique_ptr<Operator>;
+
+}  // namespace sluice::engine
