@@ -480,3 +480,40 @@ TEST_F(ExtractE2eTest, PasswordFromFileAndEnvironmentNeverInOutput) {
 
 }  // namespace
 }  // namespace sluice::testing
+
+namespace sluice::testing {
+namespace {
+
+// Reliability test 12: the disk fills up mid-extract. The run fails with a clear error naming
+// the chunk, leaves no partial file under a final name and no manifest; after space is freed,
+// the same command completes with exact rows. Uses a small tmpfs (needs root, as in CI).
+TEST_F(ExtractE2eTest, DiskFullFailsCleanlyAndResumesExactly) {
+  MakeTable("diskfull", "SELECT seq, seq % 1000, MD5(seq) FROM seq_1_to_60000");
+  std::string dest = TempDir("diskfull");
+  std::string mnt = dest + "/small";
+  fs::create_directories(mnt);
+  auto mounted = RunShell("mount -t tmpfs -o size=600k tmpfs " + ShellQuote(mnt));
+  if (mounted.exit_code != 0) GTEST_SKIP() << "cannot mount a tmpfs here: " << mounted.err;
+  std::string args = "--table diskfull --dest " + mnt + "/lake --chunk-rows 10000 --compression none";
+  auto full = Extract(args + " --retries 0");
+  EXPECT_NE(full.exit_code, 0);
+  EXPECT_NE(full.err.find("No space left on device"), std::string::npos) << full.err;
+  EXPECT_NE(full.err.find("diskfull"), std::string::npos) << full.err;
+  EXPECT_FALSE(fs::exists(mnt + "/lake/diskfull/_manifest.json"));
+  for (const auto& name : ListDir(mnt + "/lake/diskfull")) {
+    EXPECT_EQ(name.find(".tmp-"), std::string::npos) << "partial file left: " << name;
+    if (!name.ends_with(".parquet")) continue;
+    json count = PqSql("SELECT count(*) AS n FROM read_parquet('" + mnt + "/lake/diskfull/" +
+                       name + "')");
+    EXPECT_GT(count["n"].get<int64_t>(), 0) << name;
+  }
+  // Free space (tmpfs keeps its files across a remount) and run the same command again.
+  ASSERT_EQ(RunShell("mount -o remount,size=64m " + ShellQuote(mnt)).exit_code, 0);
+  auto rerun = Extract(args + " --json");
+  EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_EQ(LakeRows(mnt + "/lake/diskfull", "id"), SourceRows("diskfull"));
+  RunShell("umount " + ShellQuote(mnt));
+}
+
+}  // namespace
+}  // namespace sluice::testing
