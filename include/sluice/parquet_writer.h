@@ -63,6 +63,9 @@ struct ParquetWriterOptions {
   /// earlier) reads JSON-annotated columns as raw binary, while STRING reads as the same text in
   /// every reader; the column names are listed in the "sluice.json_columns" metadata instead.
   bool write_json_logical_type = false;
+  /// Encode and compress on a background thread (two batches in flight), so the caller's
+  /// producer — a database cursor — keeps reading while pages are built.
+  bool background_encoding = false;
   /// Extra key/value metadata (sluice adds "sluice.version" and "sluice.schema_hash").
   std::vector<std::pair<std::string, std::string>> key_value_metadata;
 };

@@ -7,6 +7,7 @@
 #include "common/atomic_file.h"
 #include "format/parquet/compression/codec.h"
 #include "format/parquet/schema_convert.h"
+#include "format/parquet/writer/background_file_writer.h"
 #include "format/parquet/thrift/file_metadata.h"
 #include "format/parquet/writer/column_chunk_writer.h"
 #include "sluice/parquet_writer.h"
@@ -330,8 +331,13 @@ Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Open(
   SLUICE_ASSIGN_OR_RETURN(auto codec, parquet::MakeCodec(parquet::ToCodecId(options.compression),
                                                          options.compression_level));
   SLUICE_ASSIGN_OR_RETURN(auto file, AtomicFile::Create(path));
-  return std::unique_ptr<ParquetFileWriter>(new parquet::FileWriterImpl(
+  std::unique_ptr<ParquetFileWriter> writer(new parquet::FileWriterImpl(
       std::move(file), schema, options, std::move(elements), std::move(codec)));
+  if (options.background_encoding) {
+    return std::unique_ptr<ParquetFileWriter>(
+        new parquet::BackgroundFileWriter(std::move(writer)));
+  }
+  return writer;
 }
 
 }  // namespace sluice

@@ -89,6 +89,13 @@ TEST_F(RoundTripTest, EveryCodec) {
   }
 }
 
+TEST_F(RoundTripTest, BackgroundEncoding) {
+  ParquetWriterOptions options;
+  options.background_encoding = true;
+  options.row_group_max_rows = 1000;
+  CheckRoundTrip(options, 10000, 333);
+}
+
 TEST_F(RoundTripTest, SmallPagesAndRowGroups) {
   ParquetWriterOptions options;
   options.page_max_values = 7;
@@ -190,6 +197,21 @@ TEST_F(RoundTripTest, RequiredColumnRejectsNull) {
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(st.message().find("'id'"), std::string::npos) << st.message();
   (*writer)->Abort();
+}
+
+TEST_F(RoundTripTest, BackgroundEncodingReportsErrorsAndLeavesNothing) {
+  Schema schema;
+  schema.columns.push_back({"id", PhysicalType::kInt64, 0, false, LogicalType::None()});
+  ParquetWriterOptions options;
+  options.background_encoding = true;
+  auto writer = ParquetFileWriter::Open(Path("bg.parquet"), schema, options);
+  ASSERT_TRUE(writer.ok());
+  ColumnBatch bad(schema);
+  bad.column(0).AppendNull();  // REQUIRED column: the encoding thread rejects it
+  ASSERT_TRUE((*writer)->WriteBatch(bad).ok());  // accepted into the queue
+  Status st = (*writer)->Close();
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << st.ToString();
+  EXPECT_TRUE(fs::is_empty(dir_));
 }
 
 TEST_F(RoundTripTest, StatisticsAndMetadata) {
