@@ -13,6 +13,10 @@ int main(int argc, char** argv) {
   sluice::cli::RegisterExtractCommand(app, &exit_code);
   sluice::cli::RegisterUploadCommand(app, &exit_code);
   sluice::cli::RegisterLsCommand(app, &exit_code);
+  sluice::cli::RegisterQueryCommand(app, &exit_code);
+  sluice::cli::RegisterRunCommand(app, &exit_code);
+  sluice::cli::RegisterPlanCommand(app, &exit_code);
+  sluice::cli::RegisterValidateCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -14,6 +14,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "common/atomic_file.h"
@@ -121,24 +122,23 @@ std::string TimeColumns(const Schema& schema, const std::vector<mysql::ColumnPla
   return out;
 }
 
-// Everything the workers share. Guarded by `mutex` where noted.
-struct JobState {
-  const ExtractOptions* options = nullptr;
+// What RunTask needs of a prepared table: immutable after Begin(), except `done` and `stop`.
+struct TableState {
+  ExtractOptions options;
+  std::optional<ResolvedSource> source_storage;
   const ResolvedSource* source = nullptr;
   std::string dir;
+  std::string identity;
   std::vector<KeyRange> ranges;
-  std::vector<int> pending;
-  std::atomic<size_t> next{0};
+  std::optional<json> previous;  // the saved plan of an earlier run, when reused
   std::atomic<bool> stop{false};
-  std::atomic<int64_t> retries{0};
   mysql::CursorOptions cursor_options;
   ParquetWriterOptions writer_options;
-  std::mutex mutex;
+  mutable std::mutex mutex;
   std::map<int, ChunkResult> done;  // guarded by mutex
-  Status failure;                   // guarded by mutex
 };
 
-ParquetWriterOptions FileWriterOptions(const JobState& state, const std::string& key_range,
+ParquetWriterOptions FileWriterOptions(const TableState& state, const std::string& key_range,
                                        const std::string& sql) {
   ParquetWriterOptions options = state.writer_options;
   options.key_value_metadata.emplace_back("sluice.source_table", state.source->display_name());
@@ -163,11 +163,22 @@ Status CommitFile(std::unique_ptr<ParquetFileWriter>* writer, const std::string&
   return Status::OK();
 }
 
+// Bytes of the values a batch carries (what the progress display counts as "MB read").
+int64_t BatchBytes(const ColumnBatch& batch) {
+  int64_t bytes = 0;
+  for (int col_idx = 0; col_idx < batch.num_columns(); ++col_idx) {
+    const ColumnVector& column = batch.column(col_idx);
+    bytes += static_cast<int64_t>(column.values().size());
+  }
+  return bytes;
+}
+
 void SleepMs(int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
 // One attempt at one keyed chunk.
-Result<ChunkResult> RunKeyedChunk(JobState& state, Connection* conn, int index, int attempt) {
-  const ExtractOptions& options = *state.options;
+Result<ChunkResult> RunKeyedChunk(TableState& state, Connection* conn, int index, int attempt,
+                                  const ChunkHooks& hooks) {
+  const ExtractOptions& options = state.options;
   const KeyRange& range = state.ranges[static_cast<size_t>(index)];
   ChunkResult result;
   result.index = index;
@@ -186,6 +197,7 @@ Result<ChunkResult> RunKeyedChunk(JobState& state, Connection* conn, int index, 
     }
   } guard{&writer};
   const std::string file = PartName(index);
+  int64_t batch_bytes = 0;
   while (true) {
     if (state.stop.load()) return Status::Internal("stopped");
     SLUICE_ASSIGN_OR_RETURN(bool more, cursor->Next(&batch));
@@ -197,6 +209,10 @@ Result<ChunkResult> RunKeyedChunk(JobState& state, Connection* conn, int index, 
                                          FileWriterOptions(state, result.key_range, sql)));
     }
     SLUICE_RETURN_IF_ERROR(writer->WriteBatch(batch));
+    if (hooks.on_batch) {
+      batch_bytes += BatchBytes(batch);
+      hooks.on_batch(cursor->stats().rows, batch_bytes);
+    }
     if (attempt == 0 && options.debug_batch_delay_ms > 0) SleepMs(options.debug_batch_delay_ms);
   }
   // Verify before commit: every row read was written, and every key lies in the chunk's range.
@@ -223,165 +239,86 @@ Result<ChunkResult> RunKeyedChunk(JobState& state, Connection* conn, int index, 
   return result;
 }
 
-void Fail(JobState& state, const Status& status) {
-  std::lock_guard<std::mutex> lock(state.mutex);
-  if (state.failure.ok()) state.failure = status;
-  state.stop = true;
-}
-
-void KeyedWorker(JobState& state, std::unique_ptr<Connection> conn) {
-  const ExtractOptions& options = *state.options;
-  while (!state.stop.load()) {
-    size_t pos = state.next.fetch_add(1);
-    if (pos >= state.pending.size()) break;
-    int index = state.pending[pos];
-    std::string where = "table " + state.source->display_name() + ", chunk " +
-                        std::to_string(index) + " " +
-                        state.source->DescribeRange(state.ranges[static_cast<size_t>(index)]);
-    for (int attempt = 0;; ++attempt) {
-      Status status;
-      if (!conn) {
-        auto opened = Connection::Open(options.url, options.connection);
-        if (opened.ok()) {
-          conn = std::move(opened).value();
-        } else {
-          status = opened.status();
-        }
+// Scan mode: one streaming pass, files rolled every chunk_rows rows. On failure the files this
+// pass committed are removed (the retry rewrites the same names).
+Result<std::vector<ChunkResult>> RunScanPass(TableState& state, Connection* conn, int attempt,
+                                             const ChunkHooks& hooks) {
+  const ExtractOptions& options = state.options;
+  std::vector<ChunkResult> results;
+  Status status = [&]() -> Status {
+    mysql::CursorSpec spec = state.source->ChunkSpec(std::nullopt);
+    std::string sql = spec.sql;
+    SLUICE_ASSIGN_OR_RETURN(
+        auto cursor,
+        mysql::StreamingCursor::Open(conn, options.protocol, std::move(spec), state.cursor_options));
+    ColumnBatch batch(state.source->schema());
+    std::unique_ptr<ParquetFileWriter> writer;
+    struct AbortGuard {
+      std::unique_ptr<ParquetFileWriter>* writer;
+      ~AbortGuard() {
+        if (*writer) (*writer)->Abort();
       }
-      if (conn) {
-        auto result = RunKeyedChunk(state, conn.get(), index, attempt);
-        if (result.ok()) {
-          Status logged =
-              AppendLineDurable(state.dir + "/" + kProgressFile, ChunkJson(*result).dump());
-          if (!logged.ok()) {
-            Fail(state, logged.WithContext(where));
-            return;
-          }
-          std::lock_guard<std::mutex> lock(state.mutex);
-          state.done[index] = std::move(result).value();
-          break;
-        }
-        status = result.status();
-        // A failed chunk may leave the connection mid-result (or cancelled): never reuse it.
-        conn.reset();
+    } guard{&writer};
+    int64_t rows_in_file = 0;
+    int64_t first_row = 0;
+    int64_t zero_dates_before = 0;
+    int64_t batch_bytes = 0;
+    auto commit = [&]() -> Status {
+      ChunkResult result;
+      result.index = static_cast<int>(results.size());
+      result.file = PartName(result.index);
+      result.rows = writer->rows_written();
+      if (result.rows != rows_in_file) {
+        return Status::Internal("file " + result.file + ": read " + std::to_string(rows_in_file) +
+                                " rows but wrote " + std::to_string(result.rows));
       }
-      if (state.stop.load()) return;
-      if (status.code() == StatusCode::kUnavailable && attempt < options.retries) {
-        state.retries.fetch_add(1);
-        int64_t backoff = std::min(kMaxBackoffMs, kFirstBackoffMs << attempt);
-        std::cerr << "sluice extract: " << where << ": " << RedactUrl(status.message())
-                  << "; retrying in " << backoff << " ms (" << attempt + 1 << "/" << options.retries
-                  << ")\n";
-        SleepMs(backoff);
-        continue;
-      }
-      Fail(state, status.WithContext(where));
-      return;
-    }
-  }
-}
-
-// Scan mode: one streaming pass, files rolled every chunk_rows rows. Retries redo the pass.
-Status RunScan(JobState& state, std::unique_ptr<Connection> conn) {
-  const ExtractOptions& options = *state.options;
-  for (int attempt = 0;; ++attempt) {
-    Status status;
-    std::vector<ChunkResult> results;
-    if (!conn) {
-      auto opened = Connection::Open(options.url, options.connection);
-      if (opened.ok())
-        conn = std::move(opened).value();
-      else
-        status = opened.status();
-    }
-    if (conn) {
-      status = [&]() -> Status {
-        mysql::CursorSpec spec = state.source->ChunkSpec(std::nullopt);
-        std::string sql = spec.sql;
+      result.key_range = "rows " + std::to_string(first_row) + ".." +
+                         std::to_string(first_row + rows_in_file - 1);
+      result.zero_dates = cursor->stats().zero_dates - zero_dates_before;
+      zero_dates_before = cursor->stats().zero_dates;
+      SLUICE_RETURN_IF_ERROR(CommitFile(&writer, state.dir, &result));
+      first_row += rows_in_file;
+      rows_in_file = 0;
+      results.push_back(std::move(result));
+      return Status::OK();
+    };
+    while (true) {
+      if (state.stop.load()) return Status::Internal("stopped");
+      cursor->set_fetch_rows(std::min(options.fetch_rows, options.chunk_rows - rows_in_file));
+      SLUICE_ASSIGN_OR_RETURN(bool more, cursor->Next(&batch));
+      if (!more) break;
+      if (!writer) {
+        int index = static_cast<int>(results.size());
+        std::string range = "rows " + std::to_string(first_row) + "..";
         SLUICE_ASSIGN_OR_RETURN(
-            auto cursor, mysql::StreamingCursor::Open(conn.get(), options.protocol, std::move(spec),
-                                                      state.cursor_options));
-        ColumnBatch batch(state.source->schema());
-        std::unique_ptr<ParquetFileWriter> writer;
-        struct AbortGuard {
-          std::unique_ptr<ParquetFileWriter>* writer;
-          ~AbortGuard() {
-            if (*writer) (*writer)->Abort();
-          }
-        } guard{&writer};
-        int64_t rows_in_file = 0;
-        int64_t first_row = 0;
-        int64_t zero_dates_before = 0;
-        auto commit = [&]() -> Status {
-          ChunkResult result;
-          result.index = static_cast<int>(results.size());
-          result.file = PartName(result.index);
-          result.rows = writer->rows_written();
-          if (result.rows != rows_in_file) {
-            return Status::Internal("file " + result.file + ": read " +
-                                    std::to_string(rows_in_file) + " rows but wrote " +
-                                    std::to_string(result.rows));
-          }
-          result.key_range = "rows " + std::to_string(first_row) + ".." +
-                             std::to_string(first_row + rows_in_file - 1);
-          result.zero_dates = cursor->stats().zero_dates - zero_dates_before;
-          zero_dates_before = cursor->stats().zero_dates;
-          SLUICE_RETURN_IF_ERROR(CommitFile(&writer, state.dir, &result));
-          first_row += rows_in_file;
-          rows_in_file = 0;
-          results.push_back(std::move(result));
-          return Status::OK();
-        };
-        while (true) {
-          if (state.stop.load()) return Status::Internal("stopped");
-          cursor->set_fetch_rows(std::min(options.fetch_rows, options.chunk_rows - rows_in_file));
-          SLUICE_ASSIGN_OR_RETURN(bool more, cursor->Next(&batch));
-          if (!more) break;
-          if (!writer) {
-            int index = static_cast<int>(results.size());
-            std::string range = "rows " + std::to_string(first_row) + "..";
-            SLUICE_ASSIGN_OR_RETURN(
-                writer,
-                options.writer_factory(state.dir + "/" + PartName(index), state.source->schema(),
-                                       FileWriterOptions(state, range, sql)));
-          }
-          SLUICE_RETURN_IF_ERROR(writer->WriteBatch(batch));
-          rows_in_file += batch.num_rows();
-          if (rows_in_file >= options.chunk_rows) SLUICE_RETURN_IF_ERROR(commit());
-          if (attempt == 0 && options.debug_batch_delay_ms > 0)
-            SleepMs(options.debug_batch_delay_ms);
-        }
-        if (writer) SLUICE_RETURN_IF_ERROR(commit());
-        if (first_row != cursor->stats().rows) {
-          return Status::Internal("scan read " + std::to_string(cursor->stats().rows) +
-                                  " rows but committed " + std::to_string(first_row));
-        }
-        return Status::OK();
-      }();
-      if (status.ok()) {
-        std::lock_guard<std::mutex> lock(state.mutex);
-        for (auto& result : results) state.done[result.index] = std::move(result);
-        return Status::OK();
+            writer, options.writer_factory(state.dir + "/" + PartName(index),
+                                           state.source->schema(),
+                                           FileWriterOptions(state, range, sql)));
       }
-      conn.reset();
-      // Files committed by the failed pass are replaced by the next pass (same names); remove
-      // them now so a failure that is not retried leaves no half set behind.
-      for (const auto& result : results) {
-        std::error_code ec;
-        fs::remove(state.dir + "/" + result.file, ec);
+      SLUICE_RETURN_IF_ERROR(writer->WriteBatch(batch));
+      rows_in_file += batch.num_rows();
+      if (hooks.on_batch) {
+        batch_bytes += BatchBytes(batch);
+        hooks.on_batch(cursor->stats().rows, batch_bytes);
       }
+      if (rows_in_file >= options.chunk_rows) SLUICE_RETURN_IF_ERROR(commit());
+      if (attempt == 0 && options.debug_batch_delay_ms > 0) SleepMs(options.debug_batch_delay_ms);
     }
-    if (status.code() == StatusCode::kUnavailable && attempt < options.retries) {
-      state.retries.fetch_add(1);
-      int64_t backoff = std::min(kMaxBackoffMs, kFirstBackoffMs << attempt);
-      std::cerr << "sluice extract: table " << state.source->display_name()
-                << " scan: " << RedactUrl(status.message()) << "; retrying in " << backoff
-                << " ms (" << attempt + 1 << "/" << options.retries << ")\n";
-      SleepMs(backoff);
-      continue;
+    if (writer) SLUICE_RETURN_IF_ERROR(commit());
+    if (first_row != cursor->stats().rows) {
+      return Status::Internal("scan read " + std::to_string(cursor->stats().rows) +
+                              " rows but committed " + std::to_string(first_row));
     }
-    return status.WithContext("table " + state.source->display_name() + " (scan)");
+    return Status::OK();
+  }();
+  if (status.ok()) return results;
+  // Files committed by the failed pass are replaced by the next pass (same names); remove
+  // them now so a failure that is not retried leaves no half set behind.
+  for (const auto& result : results) {
+    std::error_code ec;
+    fs::remove(state.dir + "/" + result.file, ec);
   }
+  return status;
 }
 
 json StateJson(const ResolvedSource& source, const std::string& identity,
@@ -491,14 +428,36 @@ std::string ManifestJson(const ExtractOptions& options, const ResolvedSource& so
 
 }  // namespace
 
-int64_t PeakRssBytes() {
-  struct rusage usage {};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<int64_t>(usage.ru_maxrss) * 1024;  // ru_maxrss is in KiB on Linux
+struct TableExtract::Impl {
+  TableState state;
+};
+
+TableExtract::TableExtract(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TableExtract::~TableExtract() = default;
+
+const ResolvedSource& TableExtract::source() const { return *impl_->state.source; }
+const std::string& TableExtract::dir() const { return impl_->state.dir; }
+bool TableExtract::scan() const { return impl_->state.source->mode() == PartitionMode::kScan; }
+bool TableExtract::resumed() const { return impl_->state.previous.has_value(); }
+const std::vector<KeyRange>& TableExtract::ranges() const { return impl_->state.ranges; }
+int TableExtract::task_count() const {
+  return scan() ? 1 : static_cast<int>(impl_->state.ranges.size());
+}
+std::string TableExtract::DescribeTask(int task) const {
+  if (scan()) return "scan";
+  return impl_->state.source->DescribeRange(impl_->state.ranges[static_cast<size_t>(task)]);
+}
+void TableExtract::Cancel() { impl_->state.stop = true; }
+
+std::vector<ChunkResult> TableExtract::done() const {
+  std::lock_guard<std::mutex> lock(impl_->state.mutex);
+  std::vector<ChunkResult> out;
+  for (const auto& [index, chunk] : impl_->state.done) out.push_back(chunk);
+  return out;
 }
 
-Result<ExtractSummary> RunExtract(const ExtractOptions& options) {
-  auto started = std::chrono::steady_clock::now();
+Result<std::unique_ptr<TableExtract>> TableExtract::Prepare(const ExtractOptions& options,
+                                                            Connection* conn) {
   if (!options.writer_factory) return Status::Internal("no writer factory");
   if (options.jobs < 1) return Status::InvalidArgument("--jobs must be at least 1");
   if (options.fetch_rows < 1) return Status::InvalidArgument("--fetch-rows must be at least 1");
@@ -513,17 +472,17 @@ Result<ExtractSummary> RunExtract(const ExtractOptions& options) {
   }
   if (options.dest.empty()) return Status::InvalidArgument("--dest is required");
 
-  // Everything that can fail on user input is checked before the first file is touched.
-  SLUICE_ASSIGN_OR_RETURN(auto conn, Connection::Open(options.url, options.connection));
-  SLUICE_ASSIGN_OR_RETURN(ResolvedSource resolved,
-                          mysql::ResolveSource(conn.get(), options.source));
-
-  JobState state;
-  state.options = &options;
-  state.source = &resolved;
+  auto impl = std::make_unique<Impl>();
+  TableState& state = impl->state;
+  state.options = options;
+  SLUICE_ASSIGN_OR_RETURN(ResolvedSource resolved, mysql::ResolveSource(conn, options.source));
+  state.source_storage.emplace(std::move(resolved));
+  state.source = &*state.source_storage;
   // Memory: the writer buffers up to half of a job's share as one row group; a batch in flight
   // is at most an eighth (capped at 32 MiB: beyond that bigger batches buy nothing).
   state.writer_options = options.writer;
+  // Encode on a second thread so the cursor keeps draining the server's stream.
+  state.writer_options.background_encoding = true;
   state.writer_options.row_group_max_bytes =
       std::min(options.writer.row_group_max_bytes, share / 2);
   state.cursor_options.fetch_rows = options.fetch_rows;
@@ -541,125 +500,243 @@ Result<ExtractSummary> RunExtract(const ExtractOptions& options) {
     return Status::InvalidArgument("bad output name '" + name + "'");
   }
   state.dir = options.dest + "/" + name;
-
-  std::string identity = PlanIdentity(options, resolved);
+  const ResolvedSource& source = *state.source;
+  state.identity = PlanIdentity(options, source);
   std::string state_path = state.dir + "/" + kStateFile;
-  bool scan = resolved.mode() == PartitionMode::kScan;
+  bool scan = source.mode() == PartitionMode::kScan;
 
   // Resume check (reads only).
-  std::optional<json> previous;
   if (!options.restart && fs::exists(state_path)) {
     std::ifstream in(state_path);
     json loaded = json::parse(in, nullptr, false);
     if (!loaded.is_discarded() && loaded.value("format", 0) == kStateFormat) {
-      if (loaded.value("schema_hash", "") != resolved.schema().Hash()) {
+      if (loaded.value("schema_hash", "") != source.schema().Hash()) {
         return Status::InvalidArgument(
-            "the schema of " + resolved.display_name() + " changed since the extract in " +
+            "the schema of " + source.display_name() + " changed since the extract in " +
             state.dir + " began (schema hash " + loaded.value("schema_hash", "") + ", now " +
-            resolved.schema().Hash() + "); rerun with --restart to extract it again from scratch");
+            source.schema().Hash() + "); rerun with --restart to extract it again from scratch");
       }
-      if (loaded.value("identity", "") != identity) {
+      if (loaded.value("identity", "") != state.identity) {
         return Status::InvalidArgument(
             state.dir +
             " holds an extract made with different options (table, key, --where, "
             "--mode, --chunk-rows/--chunk-keys or --columns); use the same options to resume, or "
             "--restart to start over");
       }
-      previous = std::move(loaded);
+      state.previous = std::move(loaded);
     }
   }
 
   if (!scan) {
-    if (previous) {
-      for (const auto& item : (*previous)["ranges"]) {
+    if (state.previous) {
+      for (const auto& item : (*state.previous)["ranges"]) {
         state.ranges.push_back(
             {item[0].get<int64_t>(), item[1].get<int64_t>(), item[2].get<bool>()});
       }
     } else {
       source::PlanOptions plan;
-      plan.mode = resolved.mode();
+      plan.mode = source.mode();
       plan.chunk_rows = options.chunk_rows;
       __int128 width =
-          static_cast<__int128>(options.chunk_keys) * resolved.ordinal_units_per_chunk_key();
+          static_cast<__int128>(options.chunk_keys) * source.ordinal_units_per_chunk_key();
       plan.chunk_keys = width > INT64_MAX ? INT64_MAX : static_cast<int64_t>(width);
-      auto probe = mysql::NewKeyProbe(conn.get(), &resolved);
+      auto probe = mysql::NewKeyProbe(conn, &source);
       SLUICE_ASSIGN_OR_RETURN(state.ranges, source::PlanRanges(probe.get(), plan));
     }
   }
+  return std::unique_ptr<TableExtract>(new TableExtract(std::move(impl)));
+}
 
-  // From here on the destination is written.
+Result<std::vector<int>> TableExtract::Begin() {
+  TableState& state = impl_->state;
+  const bool is_scan = scan();
   std::error_code ec;
   fs::create_directories(state.dir, ec);
   if (ec) return IoStatus("cannot create " + state.dir, ec);
-  SLUICE_RETURN_IF_ERROR(CleanDirectory(state.dir, /*parts_too=*/!previous || scan));
-  if (!previous) {
-    SLUICE_RETURN_IF_ERROR(AtomicFile::WriteWhole(
-        state_path, StateJson(resolved, identity, state.ranges).dump(2) + "\n"));
+  SLUICE_RETURN_IF_ERROR(CleanDirectory(state.dir, /*parts_too=*/!state.previous || is_scan));
+  if (!state.previous) {
+    SLUICE_RETURN_IF_ERROR(
+        AtomicFile::WriteWhole(state.dir + "/" + kStateFile,
+                               StateJson(*state.source, state.identity, state.ranges).dump(2) + "\n"));
   }
-
-  if (scan) {
+  std::vector<int> pending;
+  if (is_scan) {
     SLUICE_RETURN_IF_ERROR(RemoveFile(state.dir + "/" + kProgressFile));
-    SLUICE_RETURN_IF_ERROR(RunScan(state, std::move(conn)));
-  } else {
-    // Chunks committed by an earlier run: their progress line and their file must agree.
-    std::map<int, ChunkResult> earlier = LoadProgress(state.dir);
-    for (auto& [index, result] : earlier) {
-      if (index < 0 || static_cast<size_t>(index) >= state.ranges.size()) continue;
-      if (!result.file.empty()) {
-        std::error_code size_ec;
-        auto size = fs::file_size(state.dir + "/" + result.file, size_ec);
-        if (size_ec || static_cast<int64_t>(size) != result.bytes ||
-            result.file != PartName(index)) {
-          continue;
-        }
-      }
-      state.done[index] = result;
-    }
-    // Part files without a progress line (a crash between rename and the line) are redone.
-    for (const auto& entry : fs::directory_iterator(state.dir, ec)) {
-      std::string file = entry.path().filename().string();
-      if (!IsPartName(file)) continue;
-      bool known = false;
-      for (const auto& [index, result] : state.done) known = known || result.file == file;
-      if (!known) SLUICE_RETURN_IF_ERROR(RemoveFile(entry.path()));
-    }
-    for (size_t index = 0; index < state.ranges.size(); ++index) {
-      if (!state.done.count(static_cast<int>(index)))
-        state.pending.push_back(static_cast<int>(index));
-    }
-    int workers = std::max(1, std::min<int>(options.jobs, static_cast<int>(state.pending.size())));
-    std::vector<std::thread> threads;
-    for (int worker = 0; worker < workers; ++worker) {
-      // The planning connection is reused by the first worker (it has no open result).
-      std::unique_ptr<Connection> worker_conn = worker == 0 ? std::move(conn) : nullptr;
-      threads.emplace_back(KeyedWorker, std::ref(state), std::move(worker_conn));
-    }
-    for (auto& thread : threads) thread.join();
-    std::lock_guard<std::mutex> lock(state.mutex);
-    if (!state.failure.ok()) return state.failure;
+    pending.push_back(0);
+    return pending;
   }
+  // Chunks committed by an earlier run: their progress line and their file must agree.
+  std::map<int, ChunkResult> earlier = LoadProgress(state.dir);
+  std::lock_guard<std::mutex> lock(state.mutex);
+  for (auto& [index, result] : earlier) {
+    if (index < 0 || static_cast<size_t>(index) >= state.ranges.size()) continue;
+    if (!result.file.empty()) {
+      std::error_code size_ec;
+      auto size = fs::file_size(state.dir + "/" + result.file, size_ec);
+      if (size_ec || static_cast<int64_t>(size) != result.bytes || result.file != PartName(index)) {
+        continue;
+      }
+    }
+    state.done[index] = result;
+  }
+  // Part files without a progress line (a crash between rename and the line) are redone.
+  for (const auto& entry : fs::directory_iterator(state.dir, ec)) {
+    std::string file = entry.path().filename().string();
+    if (!IsPartName(file)) continue;
+    bool known = false;
+    for (const auto& [index, result] : state.done) known = known || result.file == file;
+    if (!known) SLUICE_RETURN_IF_ERROR(RemoveFile(entry.path()));
+  }
+  for (size_t index = 0; index < state.ranges.size(); ++index) {
+    if (!state.done.count(static_cast<int>(index))) pending.push_back(static_cast<int>(index));
+  }
+  return pending;
+}
 
+Result<std::vector<ChunkResult>> TableExtract::RunTask(Connection* conn, int task, int attempt,
+                                                       const ChunkHooks& hooks) {
+  TableState& state = impl_->state;
+  if (scan()) {
+    SLUICE_ASSIGN_OR_RETURN(auto results, RunScanPass(state, conn, attempt, hooks));
+    std::lock_guard<std::mutex> lock(state.mutex);
+    for (const auto& result : results) state.done[result.index] = result;
+    return results;
+  }
+  if (task < 0 || static_cast<size_t>(task) >= state.ranges.size()) {
+    return Status::Internal("no chunk " + std::to_string(task));
+  }
+  SLUICE_ASSIGN_OR_RETURN(ChunkResult result, RunKeyedChunk(state, conn, task, attempt, hooks));
+  SLUICE_RETURN_IF_ERROR(
+      AppendLineDurable(state.dir + "/" + kProgressFile, ChunkJson(result).dump()));
+  std::lock_guard<std::mutex> lock(state.mutex);
+  state.done[task] = result;
+  return std::vector<ChunkResult>{result};
+}
+
+Result<ExtractSummary> TableExtract::Finish(int64_t retries, double elapsed_seconds) {
+  TableState& state = impl_->state;
+  const ResolvedSource& resolved = *state.source;
   ExtractSummary summary;
   summary.table = resolved.display_name();
   summary.table_dir = state.dir;
   summary.mode = PartitionModeName(resolved.mode());
   summary.key = resolved.has_key() ? resolved.key_name() : "";
-  summary.protocol = mysql::ProtocolName(options.protocol);
+  summary.protocol = mysql::ProtocolName(state.options.protocol);
   summary.schema_hash = resolved.schema().Hash();
-  for (auto& [index, chunk] : state.done) {
-    summary.total_rows += chunk.rows;
-    summary.total_bytes += chunk.bytes;
-    summary.zero_dates += chunk.zero_dates;
-    if (chunk.reused) ++summary.chunks_reused;
-    summary.chunks.push_back(chunk);
+  {
+    std::lock_guard<std::mutex> lock(state.mutex);
+    if (!scan() && state.done.size() != state.ranges.size()) {
+      return Status::Internal("table " + resolved.display_name() + ": " +
+                              std::to_string(state.ranges.size() - state.done.size()) +
+                              " chunks are not done");
+    }
+    for (auto& [index, chunk] : state.done) {
+      summary.total_rows += chunk.rows;
+      summary.total_bytes += chunk.bytes;
+      summary.zero_dates += chunk.zero_dates;
+      if (chunk.reused) ++summary.chunks_reused;
+      summary.chunks.push_back(chunk);
+    }
   }
-  summary.retries = state.retries.load();
+  summary.retries = retries;
   SLUICE_RETURN_IF_ERROR(AtomicFile::WriteWhole(state.dir + "/" + kManifestFile,
-                                                ManifestJson(options, resolved, summary)));
-  summary.elapsed_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+                                                ManifestJson(state.options, resolved, summary)));
+  summary.elapsed_seconds = elapsed_seconds;
   summary.peak_rss_bytes = PeakRssBytes();
   return summary;
+}
+
+int64_t PeakRssBytes() {
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<int64_t>(usage.ru_maxrss) * 1024;  // ru_maxrss is in KiB on Linux
+}
+
+Result<ExtractSummary> RunExtract(const ExtractOptions& options) {
+  auto started = std::chrono::steady_clock::now();
+  if (!options.writer_factory) return Status::Internal("no writer factory");
+  if (options.jobs < 1) return Status::InvalidArgument("--jobs must be at least 1");
+  if (options.memory_limit_bytes / options.jobs < kMinJobMemory) {
+    return Status::InvalidArgument(
+        "--memory-limit " + std::to_string(options.memory_limit_bytes >> 20) +
+        "MB is too small for " + std::to_string(options.jobs) + " jobs (at least 16MB per job)");
+  }
+  if (options.dest.empty()) return Status::InvalidArgument("--dest is required");
+
+  // Everything that can fail on user input is checked before the first file is touched.
+  SLUICE_ASSIGN_OR_RETURN(auto conn, Connection::Open(options.url, options.connection));
+  SLUICE_ASSIGN_OR_RETURN(auto table, TableExtract::Prepare(options, conn.get()));
+  // From here on the destination is written.
+  SLUICE_ASSIGN_OR_RETURN(std::vector<int> pending, table->Begin());
+
+  std::atomic<size_t> next{0};
+  std::atomic<int64_t> retries{0};
+  std::mutex failure_mutex;
+  Status failure;
+  auto fail = [&](const Status& status) {
+    std::lock_guard<std::mutex> lock(failure_mutex);
+    if (failure.ok()) failure = status;
+    table->Cancel();
+  };
+  const std::string display = table->source().display_name();
+  auto worker = [&](std::unique_ptr<Connection> worker_conn) {
+    while (true) {
+      {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure.ok()) return;
+      }
+      size_t pos = next.fetch_add(1);
+      if (pos >= pending.size()) break;
+      int task = pending[pos];
+      std::string where = table->scan() ? "table " + display + " (scan)"
+                                        : "table " + display + ", chunk " + std::to_string(task) +
+                                              " " + table->DescribeTask(task);
+      for (int attempt = 0;; ++attempt) {
+        Status status;
+        if (!worker_conn) {
+          auto opened = Connection::Open(options.url, options.connection);
+          if (opened.ok()) {
+            worker_conn = std::move(opened).value();
+          } else {
+            status = opened.status();
+          }
+        }
+        if (worker_conn) {
+          auto result = table->RunTask(worker_conn.get(), task, attempt);
+          if (result.ok()) break;
+          status = result.status();
+          // A failed chunk may leave the connection mid-result (or cancelled): never reuse it.
+          worker_conn.reset();
+        }
+        {
+          std::lock_guard<std::mutex> lock(failure_mutex);
+          if (!failure.ok()) return;
+        }
+        if (status.code() == StatusCode::kUnavailable && attempt < options.retries) {
+          retries.fetch_add(1);
+          int64_t backoff = std::min(kMaxBackoffMs, kFirstBackoffMs << attempt);
+          std::cerr << "sluice extract: " << where << ": " << RedactUrl(status.message())
+                    << "; retrying in " << backoff << " ms (" << attempt + 1 << "/"
+                    << options.retries << ")\n";
+          SleepMs(backoff);
+          continue;
+        }
+        fail(status.WithContext(where));
+        return;
+      }
+    }
+  };
+  int workers = std::max(1, std::min<int>(options.jobs, static_cast<int>(pending.size())));
+  std::vector<std::thread> threads;
+  for (int index = 0; index < workers; ++index) {
+    // The planning connection is reused by the first worker (it has no open result).
+    std::unique_ptr<Connection> worker_conn = index == 0 ? std::move(conn) : nullptr;
+    threads.emplace_back(worker, std::move(worker_conn));
+  }
+  for (auto& thread : threads) thread.join();
+  if (!failure.ok()) return failure;
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return table->Finish(retries.load(), elapsed);
 }
 
 std::string SummaryJson(const ExtractSummary& summary) {

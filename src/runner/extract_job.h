@@ -27,6 +27,7 @@
 #include "source/mysql/connection.h"
 #include "source/mysql/mysql_source.h"
 #include "source/mysql/streaming_cursor.h"
+#include "source/partitioner.h"
 
 namespace sluice::runner {
 
@@ -92,6 +93,64 @@ struct ExtractSummary {
 /// Runs the extract. Everything that can be checked (URL, credentials, table, columns, key,
 /// types, options) is checked before anything is written.
 Result<ExtractSummary> RunExtract(const ExtractOptions& options);
+
+/// Observers of one chunk attempt (all optional; called on the thread running the chunk).
+struct ChunkHooks {
+  /// After each batch is written: rows and approximate bytes of this attempt so far.
+  std::function<void(int64_t rows, int64_t bytes)> on_batch;
+};
+
+/// The pieces RunExtract is made of, for schedulers that run the chunks of many tables on one
+/// shared pool (the pipeline runner). Life cycle:
+///   Prepare (reads only: resolve, plan or reload the saved plan) -> Begin (writes the state,
+///   cleans leftovers, returns the chunks still to do) -> RunChunk per chunk, retried by the
+///   caller on kUnavailable -> Finish (manifest, written last).
+/// Task indices: a keyed table has one task per planned range; a scan table has one task (0),
+/// the whole scan, whose files are rolled every chunk_rows rows.
+/// Thread-safety: RunChunk may run concurrently for distinct tasks (each on its own
+/// connection); the other calls are made from one thread, not concurrently with RunChunk.
+class TableExtract {
+ public:
+  /// Checks the options, resolves the source on `conn` (borrowed for this call only) and plans
+  /// the chunks, or reuses the plan saved by an earlier, interrupted run. Writes nothing.
+  static Result<std::unique_ptr<TableExtract>> Prepare(const ExtractOptions& options,
+                                                       mysql::Connection* conn);
+  ~TableExtract();
+  TableExtract(const TableExtract&) = delete;
+  TableExtract& operator=(const TableExtract&) = delete;
+
+  const mysql::ResolvedSource& source() const;
+  /// DEST/NAME: where the files and the manifest go.
+  const std::string& dir() const;
+  bool scan() const;
+  /// True when the plan was loaded from an earlier run's state (resume).
+  bool resumed() const;
+  /// Planned key ranges (empty in scan mode).
+  const std::vector<source::KeyRange>& ranges() const;
+  int task_count() const;
+  /// "[lo, hi]", "NULL" or "scan".
+  std::string DescribeTask(int task) const;
+
+  /// Creates the directory, writes the plan state, removes temporary and stray files, and
+  /// loads the chunks committed by earlier runs. Returns the tasks still to run, in plan order.
+  Result<std::vector<int>> Begin();
+  /// One attempt at `task` on `conn`. On success the task's files are committed (renamed and
+  /// recorded in the progress log) and returned; on failure nothing of the attempt remains.
+  /// kUnavailable means the attempt may be retried (on a fresh connection).
+  Result<std::vector<ChunkResult>> RunTask(mysql::Connection* conn, int task, int attempt,
+                                           const ChunkHooks& hooks = {});
+  /// Makes running attempts stop early (they fail with kInternal "stopped").
+  void Cancel();
+  /// Chunks committed so far (this run and earlier runs), plan order.
+  std::vector<ChunkResult> done() const;
+  /// Writes the manifest. REQUIRES: every task returned by Begin() succeeded.
+  Result<ExtractSummary> Finish(int64_t retries, double elapsed_seconds);
+
+ private:
+  struct Impl;
+  explicit TableExtract(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
 
 /// The JSON summary `sluice extract --json` prints.
 std::string SummaryJson(const ExtractSummary& summary);

@@ -158,7 +158,8 @@ Result<std::unique_ptr<TokenProvider>> TokenProviderFromKeyJson(const std::strin
     std::string token_uri = JsonString(key, "token_uri");
     if (token_uri.empty()) token_uri = "https://oauth2.googleapis.com/token";
     if (email.empty() || pem.empty()) {
-      return Status::InvalidArgument(origin + ": service account key lacks client_email or private_key");
+      return Status::InvalidArgument(origin +
+                                     ": service account key lacks client_email or private_key");
     }
     // Fail now, not at the first request, if the key cannot sign.
     SLUICE_RETURN_IF_ERROR(
@@ -171,9 +172,8 @@ Result<std::unique_ptr<TokenProvider>> TokenProviderFromKeyJson(const std::strin
       request.method = "POST";
       request.url = token_uri;
       request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
-      std::string body =
-          "grant_type=" + FormEncode("urn:ietf:params:oauth:grant-type:jwt-bearer") +
-          "&assertion=" + jwt;
+      std::string body = "grant_type=" + FormEncode("urn:ietf:params:oauth:grant-type:jwt-bearer") +
+                         "&assertion=" + jwt;
       request.body = body;
       SLUICE_ASSIGN_OR_RETURN(auto response, http->Send(request));
       return ParseTokenResponse(response, token_uri, token, expires_in);
@@ -209,6 +209,7 @@ Result<std::unique_ptr<TokenProvider>> TokenProviderFromKeyJson(const std::strin
 }
 
 Result<std::unique_ptr<TokenProvider>> DiscoverGcsTokenProvider(const std::string& given_token,
+                                                                bool custom_endpoint,
                                                                 const EnvGetter& env,
                                                                 HttpClient* http) {
   auto get = [&](const char* name) {
@@ -231,16 +232,17 @@ Result<std::unique_ptr<TokenProvider>> DiscoverGcsTokenProvider(const std::strin
     }
     return TokenProviderFromKeyJson(text, key_path, http);
   }
-  if (!get("STORAGE_EMULATOR_HOST").empty()) {
+  if (!get("STORAGE_EMULATOR_HOST").empty() || custom_endpoint) {
     return std::unique_ptr<TokenProvider>(new StaticProvider("", "no credentials (emulator)"));
   }
   std::string adc = get("HOME") + "/.config/gcloud/application_default_credentials.json";
   std::string text;
-  if (!get("HOME").empty() && ReadFile(adc, &text)) return TokenProviderFromKeyJson(text, adc, http);
+  if (!get("HOME").empty() && ReadFile(adc, &text))
+    return TokenProviderFromKeyJson(text, adc, http);
   std::string host = get("GCE_METADATA_HOST");
   if (host.empty()) host = "metadata.google.internal";
-  std::string url = "http://" + host +
-                    "/computeMetadata/v1/instance/service-accounts/default/token";
+  std::string url =
+      "http://" + host + "/computeMetadata/v1/instance/service-accounts/default/token";
   auto fetch = [url, http](std::string* token, int64_t* expires_in) -> Status {
     HttpRequest request;
     request.url = url;
@@ -249,7 +251,8 @@ Result<std::unique_ptr<TokenProvider>> DiscoverGcsTokenProvider(const std::strin
     if (!response.ok()) {
       return Status::InvalidArgument(
           "no GCS credentials: set GOOGLE_APPLICATION_CREDENTIALS to a service account key file "
-          "(the metadata server is not reachable: " + response.status().message() + ")");
+          "(the metadata server is not reachable: " +
+          response.status().message() + ")");
     }
     return ParseTokenResponse(*response, url, token, expires_in);
   };

@@ -3,7 +3,8 @@
 //  2. GOOGLE_APPLICATION_CREDENTIALS naming a service-account key file: a JWT signed with RS256
 //     (OpenSSL EVP) is exchanged at the key's token_uri for an access token, refreshed 5 minutes
 //     before it expires; an "authorized_user" file is refreshed with its refresh token;
-//  3. STORAGE_EMULATOR_HOST set: no authentication (emulators accept any request);
+//  3. STORAGE_EMULATOR_HOST set, or a custom endpoint given: no authentication (emulators
+//     accept any request);
 //  4. gcloud's application_default_credentials.json;
 //  5. the GCE metadata server (GCE_METADATA_HOST or metadata.google.internal).
 // Thread-safety: Token() is thread-safe; one refresh happens at a time.
@@ -44,6 +45,7 @@ Result<std::unique_ptr<TokenProvider>> TokenProviderFromKeyJson(const std::strin
                                                                 HttpClient* http);
 
 Result<std::unique_ptr<TokenProvider>> DiscoverGcsTokenProvider(const std::string& given_token,
+                                                                bool custom_endpoint,
                                                                 const EnvGetter& env,
                                                                 HttpClient* http);
 

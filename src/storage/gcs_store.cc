@@ -61,7 +61,8 @@ ObjectInfo InfoFromJson(const json& object, size_t strip) {
   info.crc32c_hex = Base64ToHex(JsonString(object, "crc32c"));
   info.generation = std::strtoll(JsonString(object, "generation").c_str(), nullptr, 10);
   info.etag = JsonString(object, "generation");
-  if (object.contains("metadata")) info.sha256_hex = JsonString(object["metadata"], kShaMetadataKey);
+  if (object.contains("metadata"))
+    info.sha256_hex = JsonString(object["metadata"], kShaMetadataKey);
   return info;
 }
 
@@ -107,12 +108,11 @@ class GcsStore final : public ObjectStore {
     if (length <= 0) return std::string();
     std::string body;
     RETURN_IF_RETRY_FAILED(retrier_.Run([&](int) -> Status {
-      SLUICE_ASSIGN_OR_RETURN(
-          auto response,
-          Send("GET", ObjectPath(key) + "?alt=media",
-               {{"Range", "bytes=" + std::to_string(offset) + "-" +
-                              std::to_string(offset + length - 1)}},
-               {}));
+      SLUICE_ASSIGN_OR_RETURN(auto response,
+                              Send("GET", ObjectPath(key) + "?alt=media",
+                                   {{"Range", "bytes=" + std::to_string(offset) + "-" +
+                                                  std::to_string(offset + length - 1)}},
+                                   {}));
       if (response.status == 416) {
         body.clear();
         return Status::OK();
@@ -136,7 +136,8 @@ class GcsStore final : public ObjectStore {
       SLUICE_ASSIGN_OR_RETURN(auto response, Send("GET", ObjectPath(key), {}, {}));
       SLUICE_RETURN_IF_ERROR(Check(response, key));
       json object = json::parse(response.body, nullptr, false);
-      if (!object.is_object()) return Status::Unavailable("HEAD " + DisplayName(key) + ": bad JSON");
+      if (!object.is_object())
+        return Status::Unavailable("HEAD " + DisplayName(key) + ": bad JSON");
       info = InfoFromJson(object, StripLength());
       return Status::OK();
     }));
@@ -178,7 +179,7 @@ class GcsStore final : public ObjectStore {
         Status status = Check(response, key);
         // Only a missing bucket is an error; a missing object is already deleted.
         return status.message().find("' does not exist") != std::string::npos ? status
-                                                                                : Status::OK();
+                                                                              : Status::OK();
       }
       return Check(response, key);
     });
@@ -232,19 +233,18 @@ class GcsStore final : public ObjectStore {
     if (body.is_object() && body.contains("error")) message = JsonString(body["error"], "message");
     if (message.empty()) message = response.body.substr(0, 200);
     std::string what = key.empty() ? url() : DisplayName(key);
-    std::string detail = Redact("HTTP " + std::to_string(status) +
-                                (message.empty() ? "" : ": " + message));
+    std::string detail =
+        Redact("HTTP " + std::to_string(status) + (message.empty() ? "" : ": " + message));
     if (status == 408 || status == 429 || status >= 500) {
       return Status::Unavailable(what + ": " + detail);
     }
     std::string lower = message;
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (status == 400 && (lower.find("checksum") != std::string::npos ||
-                          lower.find("hash") != std::string::npos ||
-                          lower.find("digest") != std::string::npos ||
-                          lower.find("crc32c") != std::string::npos ||
-                          lower.find("doesn't match") != std::string::npos)) {
+    if (status == 400 &&
+        (lower.find("checksum") != std::string::npos || lower.find("hash") != std::string::npos ||
+         lower.find("digest") != std::string::npos || lower.find("crc32c") != std::string::npos ||
+         lower.find("doesn't match") != std::string::npos)) {
       return Status::Corruption(what + ": " + detail + " (upload damaged in transit)");
     }
     if (status == 401 || status == 403) {
@@ -260,8 +260,8 @@ class GcsStore final : public ObjectStore {
       return Status::NotFound(what + ": no such object (" + detail + ")");
     }
     if (status == 412 || status == 409) {
-      return Status::InvalidArgument("conflict: " + what + " already exists or changed (" +
-                                     detail + ")");
+      return Status::InvalidArgument("conflict: " + what + " already exists or changed (" + detail +
+                                     ")");
     }
     return Status::InvalidArgument(what + ": " + detail);
   }
@@ -293,8 +293,8 @@ class GcsStore final : public ObjectStore {
                                 info->crc32c_hex + " differs from local " + Crc32cHex(crc));
     }
     if (!info->md5_hex.empty() && info->md5_hex != md5_hex) {
-      return Status::Corruption("upload of " + DisplayName(key) + ": server md5 " +
-                                info->md5_hex + " differs from local " + md5_hex);
+      return Status::Corruption("upload of " + DisplayName(key) + ": server md5 " + info->md5_hex +
+                                " differs from local " + md5_hex);
     }
     return Status::OK();
   }
@@ -341,7 +341,8 @@ class GcsStore final : public ObjectStore {
     SLUICE_RETURN_IF_ERROR(source.ReadAt(0, source.size(), &data));
     std::string boundary = kBoundaryBase;
     while (data.find(boundary) != std::string::npos) boundary += "x";
-    std::string body = "--" + boundary + "\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n" +
+    std::string body = "--" + boundary +
+                       "\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n" +
                        Metadata(key, options, sha, crc, md5_hex).dump() + "\r\n--" + boundary +
                        "\r\nContent-Type: " + options.content_type + "\r\n\r\n";
     body += data;
@@ -349,12 +350,12 @@ class GcsStore final : public ObjectStore {
     std::string().swap(data);
     return retrier_.Run([&](int) -> Status {
       SLUICE_ASSIGN_OR_RETURN(
-          auto response,
-          Send("POST", UploadPath("multipart", options),
-               {{"Content-Type", "multipart/related; boundary=" + boundary}}, body));
+          auto response, Send("POST", UploadPath("multipart", options),
+                              {{"Content-Type", "multipart/related; boundary=" + boundary}}, body));
       SLUICE_RETURN_IF_ERROR(Check(response, key));
       json object = json::parse(response.body, nullptr, false);
-      if (!object.is_object()) return Status::Unavailable("upload " + DisplayName(key) + ": bad JSON");
+      if (!object.is_object())
+        return Status::Unavailable("upload " + DisplayName(key) + ": bad JSON");
       return VerifyFinal(object, key, source.size(), crc, md5_hex, info);
     });
   }
@@ -371,20 +372,19 @@ class GcsStore final : public ObjectStore {
                       const std::string& sha, uint32_t crc, const std::string& md5_hex,
                       ObjectInfo* info) {
     int64_t total = source.size();
-    int64_t chunk = std::max(kChunkQuantum,
-                             (options_.part_size + kChunkQuantum - 1) / kChunkQuantum * kChunkQuantum);
+    int64_t chunk = std::max(
+        kChunkQuantum, (options_.part_size + kChunkQuantum - 1) / kChunkQuantum * kChunkQuantum);
     std::string metadata = Metadata(key, options, sha, crc, md5_hex).dump();
     // A session that expired or was lost (404/410) is restarted from byte 0, at most twice.
     for (int session_attempt = 0;; ++session_attempt) {
       std::string session;
       RETURN_IF_RETRY_FAILED(retrier_.Run([&](int) -> Status {
-        SLUICE_ASSIGN_OR_RETURN(
-            auto response,
-            Send("POST", UploadPath("resumable", options),
-                 {{"Content-Type", "application/json; charset=UTF-8"},
-                  {"X-Upload-Content-Type", options.content_type},
-                  {"X-Upload-Content-Length", std::to_string(total)}},
-                 metadata));
+        SLUICE_ASSIGN_OR_RETURN(auto response,
+                                Send("POST", UploadPath("resumable", options),
+                                     {{"Content-Type", "application/json; charset=UTF-8"},
+                                      {"X-Upload-Content-Type", options.content_type},
+                                      {"X-Upload-Content-Length", std::to_string(total)}},
+                                     metadata));
         SLUICE_RETURN_IF_ERROR(Check(response, key));
         session = response.Header("location");
         if (session.empty()) {
@@ -485,13 +485,14 @@ Result<std::unique_ptr<ObjectStore>> OpenGcsStore(const ObjectUrl& url,
   if (endpoint.empty() && env("STORAGE_EMULATOR_HOST") != nullptr) {
     endpoint = env("STORAGE_EMULATOR_HOST");
   }
+  bool custom_endpoint = !endpoint.empty();
   if (endpoint.empty()) endpoint = "https://storage.googleapis.com";
   if (endpoint.find("://") == std::string::npos) endpoint = "http://" + endpoint;
   while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
   auto http = std::make_unique<HttpClient>(
       HttpClientOptions{options.connect_timeout_s, options.low_speed_timeout_s});
-  SLUICE_ASSIGN_OR_RETURN(auto tokens,
-                          DiscoverGcsTokenProvider(options.gcs_access_token, env, http.get()));
+  SLUICE_ASSIGN_OR_RETURN(auto tokens, DiscoverGcsTokenProvider(options.gcs_access_token,
+                                                                custom_endpoint, env, http.get()));
   return std::unique_ptr<ObjectStore>(
       new GcsStore(url, options, endpoint, std::move(http), std::move(tokens)));
 }

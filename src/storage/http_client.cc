@@ -1,10 +1,9 @@
 #include "storage/http_client.h"
 
 #include <curl/curl.h>
-
-#include <algorithm>
 #include <strings.h>
 
+#include <algorithm>
 #include <cctype>
 
 namespace sluice::storage {
@@ -48,8 +47,8 @@ size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
     transfer->response->headers.clear();
     size_t space = line.find(' ');
     if (space != std::string_view::npos) {
-      transfer->response->status = std::strtol(std::string(line.substr(space + 1, 3)).c_str(),
-                                               nullptr, 10);
+      transfer->response->status =
+          std::strtol(std::string(line.substr(space + 1, 3)).c_str(), nullptr, 10);
     }
     return bytes;
   }
@@ -197,7 +196,8 @@ std::string UriDecode(std::string_view text) {
     if (text[pos] == '%' && pos + 2 < text.size() &&
         std::isxdigit(static_cast<unsigned char>(text[pos + 1])) &&
         std::isxdigit(static_cast<unsigned char>(text[pos + 2]))) {
-      out.push_back(static_cast<char>(std::stoi(std::string(text.substr(pos + 1, 2)), nullptr, 16)));
+      out.push_back(
+          static_cast<char>(std::stoi(std::string(text.substr(pos + 1, 2)), nullptr, 16)));
       pos += 2;
     } else {
       out.push_back(text[pos]);

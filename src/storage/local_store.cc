@@ -132,27 +132,31 @@ class LocalStore final : public ObjectStore {
     std::error_code error;
     fs::create_directories(fs::path(path).parent_path(), error);
     if (error) return Status::IoError(path + ": " + error.message());
-    SLUICE_ASSIGN_OR_RETURN(auto file, AtomicFile::Create(path));
+    // if_absent: commit (fsync) under a private name first, then link() it to the final name;
+    // link fails with EEXIST atomically, where rename() would replace an existing object.
+    std::string target = path;
+    if (options.if_absent) {
+      target = path + ".tmp-excl-" + std::to_string(::getpid()) + "-" +
+               std::to_string(exclusive_counter_.fetch_add(1));
+    }
+    SLUICE_ASSIGN_OR_RETURN(auto file, AtomicFile::Create(target));
     std::string block;
     // 4 MiB copy blocks: bounded memory, few syscalls.
     constexpr int64_t kBlock = 4 << 20;
     for (int64_t offset = 0; offset < source.size(); offset += kBlock) {
-      SLUICE_RETURN_IF_ERROR(source.ReadAt(offset, std::min(kBlock, source.size() - offset), &block));
+      SLUICE_RETURN_IF_ERROR(
+          source.ReadAt(offset, std::min(kBlock, source.size() - offset), &block));
       SLUICE_RETURN_IF_ERROR(file->Append(block));
     }
+    SLUICE_RETURN_IF_ERROR(file->Commit());
     if (options.if_absent) {
-      // link() fails with EEXIST atomically, unlike rename(), which would replace the object.
-      if (::link(file->temp_path().c_str(), path.c_str()) != 0) {
-        int err = errno;
-        file->Abort();
-        if (err == EEXIST) {
-          return Status::InvalidArgument("conflict: " + DisplayName(key) + " already exists");
-        }
-        return ErrnoStatus(path, err);
+      int rc = ::link(target.c_str(), path.c_str());
+      int err = errno;
+      ::unlink(target.c_str());
+      if (rc != 0 && err == EEXIST) {
+        return Status::InvalidArgument("conflict: " + DisplayName(key) + " already exists");
       }
-      file->Abort();
-    } else {
-      SLUICE_RETURN_IF_ERROR(file->Commit());
+      if (rc != 0) return ErrnoStatus(path, err);
     }
     bytes_uploaded_ += source.size();
     SLUICE_ASSIGN_OR_RETURN(ObjectInfo info, Head(key));
@@ -164,6 +168,7 @@ class LocalStore final : public ObjectStore {
   }
 
   std::string root_;
+  std::atomic<int64_t> exclusive_counter_{0};
   std::atomic<int64_t> bytes_uploaded_{0};
   std::atomic<int64_t> bytes_downloaded_{0};
 };

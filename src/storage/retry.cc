@@ -14,8 +14,8 @@ bool IsRetryable(const Status& status) {
 int Retrier::BackoffMs(int retry) const {
   // Cap the exponent: 2^20 * any sane initial delay is already far past max_backoff_ms.
   int exponent = std::min(retry - 1, 20);
-  int64_t ceiling = std::min<int64_t>(options_.max_backoff_ms,
-                                      static_cast<int64_t>(options_.initial_backoff_ms) << exponent);
+  int64_t ceiling = std::min<int64_t>(
+      options_.max_backoff_ms, static_cast<int64_t>(options_.initial_backoff_ms) << exponent);
   thread_local std::mt19937_64 rng{std::random_device{}()};
   std::uniform_int_distribution<int64_t> dist(0, std::max<int64_t>(ceiling, 0));
   return static_cast<int>(dist(rng));

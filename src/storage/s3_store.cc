@@ -91,8 +91,8 @@ class S3Store final : public ObjectStore {
     if (length <= 0) return std::string();
     std::string body;
     Status status = retrier_.Run([&](int) -> Status {
-      Headers headers = {{"Range", "bytes=" + std::to_string(offset) + "-" +
-                                       std::to_string(offset + length - 1)}};
+      Headers headers = {
+          {"Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1)}};
       SLUICE_ASSIGN_OR_RETURN(auto response,
                               Send("GET", FullKey(key), {}, headers, {}, kEmptySha256));
       if (response.status == 416) {
@@ -195,16 +195,17 @@ class S3Store final : public ObjectStore {
     size_t strip = url_.prefix.empty() ? 0 : url_.prefix.size() + 1;
     for (std::string_view upload : XmlElements(body, "Upload")) {
       std::string full = XmlFirst(upload, "Key");
-      out.push_back({full.size() >= strip ? full.substr(strip) : full, XmlFirst(upload, "UploadId")});
+      out.push_back(
+          {full.size() >= strip ? full.substr(strip) : full, XmlFirst(upload, "UploadId")});
     }
     return out;
   }
 
   Status AbortPendingUpload(const PendingUpload& upload) override {
     return retrier_.Run([&](int) -> Status {
-      SLUICE_ASSIGN_OR_RETURN(auto response, Send("DELETE", FullKey(upload.key),
-                                                  {{"uploadId", upload.upload_id}}, {}, {},
-                                                  kEmptySha256));
+      SLUICE_ASSIGN_OR_RETURN(
+          auto response, Send("DELETE", FullKey(upload.key), {{"uploadId", upload.upload_id}}, {},
+                              {}, kEmptySha256));
       if (response.status == 404) return Status::OK();  // already gone
       return Check(response, upload.key);
     });
@@ -218,8 +219,8 @@ class S3Store final : public ObjectStore {
   std::string FullKey(std::string_view key) const { return url_.FullKey(key); }
 
   Result<HttpResponse> Send(const std::string& method, const std::string& full_key,
-                            const QueryParams& query, const Headers& headers,
-                            std::string_view body, const std::string& payload_sha256) {
+                            const QueryParams& query, const Headers& headers, std::string_view body,
+                            const std::string& payload_sha256) {
     SigV4Input input;
     input.method = method;
     input.host = host_;
@@ -233,7 +234,8 @@ class S3Store final : public ObjectStore {
     HttpRequest request;
     request.method = method;
     std::string canonical_query = CanonicalQueryString(query);
-    request.url = scheme_ + "://" + host_ + path + (canonical_query.empty() ? "" : "?" + canonical_query);
+    request.url =
+        scheme_ + "://" + host_ + path + (canonical_query.empty() ? "" : "?" + canonical_query);
     request.headers = headers;
     request.headers.insert(request.headers.end(), auth.begin(), auth.end());
     request.body = body;
@@ -248,15 +250,13 @@ class S3Store final : public ObjectStore {
     std::string message = XmlFirst(response.body, "Message");
     std::string what = key.empty() ? url() : DisplayName(key);
     std::string detail = "HTTP " + std::to_string(response.status) +
-                         (code.empty() ? "" : " " + code) +
-                         (message.empty() ? "" : ": " + message);
+                         (code.empty() ? "" : " " + code) + (message.empty() ? "" : ": " + message);
     detail = Redact(detail);
     long status = response.status;
     if (status == 408 || status == 429 || status >= 500) {
       return Status::Unavailable(what + ": " + detail);
     }
-    if (code == "BadDigest" || code == "XAmzContentSHA256Mismatch" ||
-        code == "RequestTimeout") {
+    if (code == "BadDigest" || code == "XAmzContentSHA256Mismatch" || code == "RequestTimeout") {
       return Status::Corruption(what + ": " + detail + " (upload damaged in transit)");
     }
     if (status == 401 || status == 403) {
@@ -272,8 +272,8 @@ class S3Store final : public ObjectStore {
       return Status::NotFound(what + ": no such object (" + detail + ")");
     }
     if (status == 412 || status == 409) {
-      return Status::InvalidArgument("conflict: " + what + " already exists or changed (" +
-                                     detail + ")");
+      return Status::InvalidArgument("conflict: " + what + " already exists or changed (" + detail +
+                                     ")");
     }
     return Status::InvalidArgument(what + ": " + detail);
   }
@@ -408,17 +408,17 @@ class S3Store final : public ObjectStore {
     for (int64_t part_idx = 0; part_idx < parts; ++part_idx) {
       const std::string& md5_raw = part_md5[static_cast<size_t>(part_idx)];
       concatenated += md5_raw;
-      complete += "<Part><PartNumber>" + std::to_string(part_idx + 1) +
-                  "</PartNumber><ETag>\"" + HexEncode(md5_raw) + "\"</ETag></Part>";
+      complete += "<Part><PartNumber>" + std::to_string(part_idx + 1) + "</PartNumber><ETag>\"" +
+                  HexEncode(md5_raw) + "\"</ETag></Part>";
     }
     complete += "</CompleteMultipartUpload>";
     std::string expected_etag = HexEncode(Md5Raw(concatenated)) + "-" + std::to_string(parts);
     std::string complete_sha = HexEncode(Sha256Raw(complete));
     ObjectInfo info;
     status = retrier_.Run([&](int attempt) -> Status {
-      SLUICE_ASSIGN_OR_RETURN(auto response, Send("POST", full_key, {{"uploadId", upload_id}},
-                                                  {{"Content-Type", "application/xml"}}, complete,
-                                                  complete_sha));
+      SLUICE_ASSIGN_OR_RETURN(auto response,
+                              Send("POST", full_key, {{"uploadId", upload_id}},
+                                   {{"Content-Type", "application/xml"}}, complete, complete_sha));
       if (response.status == 404 && attempt > 0) {
         // A previous attempt may have completed the upload and lost its answer: trust the
         // object only if it is exactly ours.
@@ -434,7 +434,8 @@ class S3Store final : public ObjectStore {
           response.body.find("<CompleteMultipartUploadResult") == std::string::npos) {
         std::string code = XmlFirst(response.body, "Code");
         return Status::Unavailable("CompleteMultipartUpload " + DisplayName(key) +
-                                   ": HTTP 200 with error " + (code.empty() ? "(no result)" : code));
+                                   ": HTTP 200 with error " +
+                                   (code.empty() ? "(no result)" : code));
       }
       info.etag = StripQuotes(XmlFirst(response.body, "ETag"));
       if (!info.etag.empty() && info.etag != expected_etag) {

@@ -63,7 +63,8 @@ std::string CanonicalRequest(const SigV4Input& input, const std::string& amz_dat
   std::vector<std::pair<std::string, std::string>> headers;
   headers.emplace_back("host", input.host);
   headers.emplace_back("x-amz-date", amz_date);
-  for (const auto& [name, value] : input.headers) headers.emplace_back(Lower(name), TrimValue(value));
+  for (const auto& [name, value] : input.headers)
+    headers.emplace_back(Lower(name), TrimValue(value));
   std::sort(headers.begin(), headers.end());
   std::string canonical_headers;
   signed_headers->clear();

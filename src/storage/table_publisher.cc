@@ -70,8 +70,7 @@ Result<std::vector<std::string>> FindTableDirs(const std::string& local_dir) {
   std::vector<std::string> out;
   if (fs::is_directory(local_dir, error)) {
     for (const auto& entry : fs::directory_iterator(local_dir, error)) {
-      if (entry.is_directory(error) &&
-          fs::is_regular_file(entry.path() / kManifestName, error)) {
+      if (entry.is_directory(error) && fs::is_regular_file(entry.path() / kManifestName, error)) {
         out.push_back(entry.path().string());
       }
     }
@@ -133,17 +132,19 @@ Result<PublishReport> PublishTable(ObjectStore* store, const std::string& local_
       bool local_exists = ::access(local.c_str(), F_OK) == 0;
       if (!skipped) {
         if (!local_exists) {
-          status = Status::NotFound(local + ": listed in the manifest but missing locally and "
-                                    "not yet published at " + store->DisplayName(key));
+          status = Status::NotFound(local +
+                                    ": listed in the manifest but missing locally and "
+                                    "not yet published at " +
+                                    store->DisplayName(key));
         } else {
           auto digests = DigestFile(local);
           if (!digests.ok()) {
             status = digests.status();
           } else if (digests->size != file.bytes || digests->sha256_hex != file.sha256) {
-            status = Status::Corruption(local + ": size/sha256 (" + std::to_string(digests->size) +
-                                        ", " + digests->sha256_hex +
-                                        ") differ from the manifest (" +
-                                        std::to_string(file.bytes) + ", " + file.sha256 + ")");
+            status =
+                Status::Corruption(local + ": size/sha256 (" + std::to_string(digests->size) +
+                                   ", " + digests->sha256_hex + ") differ from the manifest (" +
+                                   std::to_string(file.bytes) + ", " + file.sha256 + ")");
           } else {
             PutOptions put;
             put.sha256_hex = file.sha256;
@@ -151,8 +152,8 @@ Result<PublishReport> PublishTable(ObjectStore* store, const std::string& local_
             status = info.status();
             if (info.ok() && info->size != file.bytes) {
               status = Status::Corruption(store->DisplayName(key) + ": stored size " +
-                                          std::to_string(info->size) + " != " +
-                                          std::to_string(file.bytes));
+                                          std::to_string(info->size) +
+                                          " != " + std::to_string(file.bytes));
             }
           }
         }
@@ -183,8 +184,9 @@ Result<PublishReport> PublishTable(ObjectStore* store, const std::string& local_
   SLUICE_RETURN_IF_ERROR(first_error);
 
   // Commit point: every listed part is verified remotely; now the manifest.
-  SLUICE_RETURN_IF_ERROR(store->Put(JoinKey(remote_prefix, kManifestName), manifest_text,
-                                    PutOptions{.content_type = "application/json"})
+  SLUICE_RETURN_IF_ERROR(store
+                             ->Put(JoinKey(remote_prefix, kManifestName), manifest_text,
+                                   PutOptions{.content_type = "application/json"})
                              .status());
 
   // Clean up what the manifest does not list.

@@ -53,8 +53,7 @@ Result<std::vector<ManifestFile>> ParseManifestFiles(const std::string& manifest
 
 /// Publishes `local_table_dir` to `store` under `remote_prefix` (no trailing '/').
 Result<PublishReport> PublishTable(ObjectStore* store, const std::string& local_table_dir,
-                                   const std::string& remote_prefix,
-                                   const PublishOptions& options);
+                                   const std::string& remote_prefix, const PublishOptions& options);
 
 /// Table directories below `local_dir`: itself when it holds a _manifest.json, else each
 /// immediate subdirectory that does. kNotFound when there is none.

@@ -68,8 +68,7 @@ Status UploadSource::ReadAt(int64_t offset, int64_t length, std::string* out) co
   return Status::OK();
 }
 
-Status UploadSource::Digest(std::string* md5_hex, std::string* sha256_hex,
-                            uint32_t* crc32c) const {
+Status UploadSource::Digest(std::string* md5_hex, std::string* sha256_hex, uint32_t* crc32c) const {
   Md5 md5;
   Sha256 sha;
   uint32_t crc = 0;

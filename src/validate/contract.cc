@@ -1,7 +1,11 @@
 // Contract::Load/Parse: the yaml-cpp adapter. yaml-cpp throws; every exception is caught here and
 // turned into InvalidArgument "FILE:LINE: KEY: what is wrong", and no yaml-cpp type leaves this
 // file.
+// yaml-cpp 0.7's node templates trip GCC 12's -Wdangling-pointer inside its own headers.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
 #include <yaml-cpp/yaml.h>
+#pragma GCC diagnostic pop
 
 #include <fstream>
 #include <sstream>

@@ -39,7 +39,7 @@ class RejectFileWriterImpl : public RejectFileWriter {
     if (writer_ == nullptr) return Status::OK();  // no rejected row: no file
     Status status = writer_->Close();
     writer_.reset();
-    return status.WithContext("rejects file " + path_ + ": ");
+    return status.WithContext("rejects file " + path_);
   }
 
   void Abort() override {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fault-injecting HTTP proxy for storage tests (stdlib only; reliability test 6 and 7).
 
-usage: fault_proxy.py LISTEN_PORT TARGET_HOST:TARGET_PORT [--rate 0.1] [--seed N] [--modes 503,500after,reset,resetafter,delay,corrupt]
+usage: fault_proxy.py LISTEN_PORT TARGET_HOST:TARGET_PORT [--rate 0.1] [--seed N] [--modes 503,500after,reset,resetafter,delay,corrupt] [--fail-matching TEXT]
 Binds 127.0.0.1; LISTEN_PORT 0 picks a free port, printed on stdout as the first line.
 Each request is parsed (Content-Length bodies; sluice never sends chunked bodies), and with
 probability RATE one fault from MODES is applied:
@@ -12,6 +12,8 @@ probability RATE one fault from MODES is applied:
   delay      sleep 0.3-1.0 s, then forward
   corrupt    flip one byte of the request body, then forward (the server must reject it by checksum)
 The Host header is forwarded unchanged, so SigV4 signatures made for the proxy's address stay valid.
+--fail-matching TEXT answers 503 to every request whose request line contains TEXT (e.g.
+"uploadId=" kills a multipart upload's parts and its abort, as a dying client would leave it).
 GET /__proxy/stats answers JSON counters {requests, faults: {mode: n}}.
 """
 import json
@@ -28,12 +30,15 @@ target_port = int(target_port)
 rate = 0.1
 seed = None
 modes = ["503", "500after", "reset", "resetafter", "delay", "corrupt"]
+fail_matching = None
 i = 2
 while i < len(args):
     if args[i] == "--rate":
         rate = float(args[i + 1]); i += 2
     elif args[i] == "--seed":
         seed = int(args[i + 1]); i += 2
+    elif args[i] == "--fail-matching":
+        fail_matching = args[i + 1].encode(); i += 2
     elif args[i] == "--modes":
         modes = args[i + 1].split(","); i += 2
     else:
@@ -105,6 +110,9 @@ def handle(conn):
         with lock:
             stats["requests"] += 1
             mode = rng.choice(modes) if rng.random() < rate else None
+            if fail_matching is not None:
+                mode = "503" if fail_matching in lines[0] else None
+                stats["faults"].setdefault("503", 0)
             if mode == "corrupt" and not body:
                 mode = "503"
                 if mode not in stats["faults"]:

@@ -214,7 +214,10 @@ std::string MakeTable(const std::string& root, const std::map<std::string, std::
   int chunk = 0;
   for (const auto& [name, data] : files) {
     testing::WriteFile(dir + "/" + name, data);
-    list.push_back({{"file", name}, {"chunk", chunk++}, {"rows", 1}, {"bytes", data.size()},
+    list.push_back({{"file", name},
+                    {"chunk", chunk++},
+                    {"rows", 1},
+                    {"bytes", data.size()},
                     {"sha256", Sha256Hex(data)}});
   }
   nlohmann::json manifest = {{"table", "orders"}, {"files", list}};
@@ -240,9 +243,9 @@ TEST_P(ObjectStoreConformance, PublishTableResumesAndCleansUp) {
   ASSERT_TRUE(listed.ok());
   std::vector<std::string> keys;
   for (const auto& info : *listed) keys.push_back(info.key);
-  EXPECT_EQ(keys, (std::vector<std::string>{"orders/_manifest.json", "orders/part-00000.parquet",
-                                            "orders/part-00001.parquet",
-                                            "orders/part-00002.parquet"}));
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"orders/_manifest.json", "orders/part-00000.parquet",
+                                      "orders/part-00001.parquet", "orders/part-00002.parquet"}));
   for (const auto& [name, data] : files) {
     auto head = store_->Head("orders/" + name);
     ASSERT_TRUE(head.ok());

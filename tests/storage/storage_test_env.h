@@ -26,7 +26,9 @@ inline std::string EnvOr(const char* name, const char* fallback) {
 
 inline bool SkipEmulators() { return EnvOr("SLUICE_SKIP_EMULATORS", "0") == "1"; }
 
-inline std::string S3Endpoint() { return EnvOr("SLUICE_TEST_S3_ENDPOINT", "http://127.0.0.1:8095"); }
+inline std::string S3Endpoint() {
+  return EnvOr("SLUICE_TEST_S3_ENDPOINT", "http://127.0.0.1:8095");
+}
 inline std::string S3Bucket() { return EnvOr("SLUICE_TEST_S3_BUCKET", "test-bucket"); }
 inline std::string S3AccessKey() { return EnvOr("SLUICE_TEST_S3_ACCESS_KEY", "test:tester"); }
 inline std::string S3SecretKey() { return EnvOr("SLUICE_TEST_S3_SECRET_KEY", "testing"); }
@@ -104,8 +106,8 @@ inline void WriteFile(const std::string& path, const std::string& data) {
 
 /// A unique key prefix per test process, so reruns against a long-lived emulator never collide.
 inline std::string RunPrefix() {
-  static const std::string prefix = "t" + std::to_string(getpid()) + "-" +
-                                    std::to_string(std::random_device{}() % 100000);
+  static const std::string prefix =
+      "t" + std::to_string(getpid()) + "-" + std::to_string(std::random_device{}() % 100000);
   return prefix;
 }
 

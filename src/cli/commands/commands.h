@@ -12,6 +12,10 @@ void RegisterCatCommand(CLI::App& app, int* exit_code);
 void RegisterExtractCommand(CLI::App& app, int* exit_code);
 void RegisterUploadCommand(CLI::App& app, int* exit_code);
 void RegisterLsCommand(CLI::App& app, int* exit_code);
+void RegisterQueryCommand(CLI::App& app, int* exit_code);
+void RegisterRunCommand(CLI::App& app, int* exit_code);
+void RegisterPlanCommand(CLI::App& app, int* exit_code);
+void RegisterValidateCommand(CLI::App& app, int* exit_code);
 
 /// Exit codes shared by all commands.
 enum ExitCode : int {
@@ -19,6 +23,8 @@ enum ExitCode : int {
   kExitError = 1,           // any failure not listed below
   kExitUsage = 2,           // bad command line or configuration
   kExitValidationFailed = 3,
+  kExitSourceError = 4,       // the source database failed (sluice run)
+  kExitDestinationError = 5,  // writing or publishing the output failed (sluice run)
 };
 
 }  // namespace sluice::cli

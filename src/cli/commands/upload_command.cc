@@ -48,7 +48,8 @@ int Run(const UploadFlags& flags) {
   for (const std::string& dir : *tables) {
     std::string name = dir;
     while (name.size() > 1 && name.back() == '/') name.pop_back();
-    name = name.substr(name.find_last_of('/') == std::string::npos ? 0 : name.find_last_of('/') + 1);
+    name =
+        name.substr(name.find_last_of('/') == std::string::npos ? 0 : name.find_last_of('/') + 1);
     storage::PublishOptions publish;
     publish.delete_local = flags.delete_local;
     publish.parallel_files = flags.parallel;
@@ -90,7 +91,8 @@ int Run(const UploadFlags& flags) {
 void RegisterUploadCommand(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<UploadFlags>();
   CLI::App* cmd = app.add_subcommand(
-      "upload", "Publish extracted tables (DIR/TABLE/ with _manifest.json) to s3://, gs:// or a directory");
+      "upload",
+      "Publish extracted tables (DIR/TABLE/ with _manifest.json) to s3://, gs:// or a directory");
   cmd->add_option("LOCAL_DIR", flags->local_dir, "A table directory, or a directory of them")
       ->required();
   cmd->add_option("URL", flags->url, "s3://BUCKET/PREFIX, gs://BUCKET/PREFIX or a local path")

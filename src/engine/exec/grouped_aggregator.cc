@@ -59,13 +59,33 @@ void GroupedAggregator::AddGroupState() {
   }
 }
 
+namespace {
+
+// A slot holds the group id + 1 in its low 32 bits and the hash's high 32 bits as a tag, so most
+// mismatching probes are rejected without touching the key bytes.
+constexpr uint64_t kGroupMask = 0xFFFFFFFFULL;
+
+uint64_t Tag(uint64_t hash) { return hash & ~kGroupMask; }
+
+bool SameBytes(const char* a, const char* b, size_t length) {
+  if (length <= 16) {
+    for (size_t pos = 0; pos < length; ++pos) {
+      if (a[pos] != b[pos]) return false;
+    }
+    return true;
+  }
+  return std::memcmp(a, b, length) == 0;
+}
+
+}  // namespace
+
 void GroupedAggregator::Grow() {
-  std::vector<uint32_t> bigger(slots_.size() * 2, 0);
+  std::vector<uint64_t> bigger(slots_.size() * 2, 0);
   size_t mask = bigger.size() - 1;
   for (size_t group = 0; group < group_hashes_.size(); ++group) {
     size_t pos = group_hashes_[group] & mask;
     while (bigger[pos] != 0) pos = (pos + 1) & mask;
-    bigger[pos] = static_cast<uint32_t>(group + 1);
+    bigger[pos] = Tag(group_hashes_[group]) | (group + 1);
   }
   slots_ = std::move(bigger);
 }
@@ -76,12 +96,13 @@ uint32_t GroupedAggregator::FindOrAdd(const EncodedKeys& keys, size_t row, const
   std::string_view key = keys.Key(row);
   size_t mask = slots_.size() - 1;
   size_t pos = hash & mask;
+  uint64_t tag = Tag(hash);
   while (slots_[pos] != 0) {
-    uint32_t group = slots_[pos] - 1;
-    if (group_hashes_[group] == hash) {
+    if ((slots_[pos] & ~kGroupMask) == tag) {
+      auto group = static_cast<uint32_t>((slots_[pos] & kGroupMask) - 1);
       uint64_t begin = key_offsets_[group];
       uint64_t length = key_offsets_[group + 1] - begin;
-      if (length == key.size() && std::memcmp(key_arena_.data() + begin, key.data(), length) == 0) {
+      if (length == key.size() && SameBytes(key_arena_.data() + begin, key.data(), length)) {
         return group;
       }
     }
@@ -89,7 +110,7 @@ uint32_t GroupedAggregator::FindOrAdd(const EncodedKeys& keys, size_t row, const
   }
   if (!may_add) return UINT32_MAX;
   auto group = static_cast<uint32_t>(group_hashes_.size());
-  slots_[pos] = group + 1;
+  slots_[pos] = tag | (group + 1);
   group_hashes_.push_back(hash);
   key_arena_.append(key);
   key_offsets_.push_back(key_arena_.size());
@@ -155,42 +176,75 @@ Status GroupedAggregator::Update(size_t agg, const Vector& arg, const std::vecto
   }
   const std::string& name = spec.name;
   Storage storage = spec.arg_type.storage();
-  for (size_t row = 0; row < count; ++row) {
-    if (!take[row]) continue;
-    uint32_t group = groups[row];
-    ++state.count[group];
-    if (name == "count") continue;
-    if (name == "stddev_samp" || name == "var_samp") {
+  // One tight loop per aggregate kind and storage: no per-row dispatch on names.
+  if (name == "count") {
+    for (size_t row = 0; row < count; ++row) {
+      if (take[row]) ++state.count[groups[row]];
+    }
+    return Status::OK();
+  }
+  if (name == "stddev_samp" || name == "var_samp") {
+    const double* values = arg.f64().data();
+    for (size_t row = 0; row < count; ++row) {
+      if (!take[row]) continue;
+      uint32_t group = groups[row];
       // Welford's update, in DuckDB's order of operations so results match it.
-      double x = arg.f64()[row];
-      auto n = static_cast<double>(state.count[group]);
+      double x = values[row];
+      auto n = static_cast<double>(++state.count[group]);
       double mean = state.real[group];
       double new_mean = mean + (x - mean) / n;
       state.m2[group] += (x - new_mean) * (x - mean);
       state.real[group] = new_mean;
-      continue;
     }
-    bool first = !state.has[group];
-    state.has[group] = 1;
-    if (name == "sum" || name == "avg") {
-      switch (storage) {
-        case Storage::kI128:
-          if (__builtin_add_overflow(state.wide[group], arg.i128()[row], &state.wide[group])) {
+    return Status::OK();
+  }
+  if (name == "sum" || name == "avg") {
+    switch (storage) {
+      case Storage::kI128: {
+        const int128* values = arg.i128().data();
+        for (size_t row = 0; row < count; ++row) {
+          if (!take[row]) continue;
+          uint32_t group = groups[row];
+          ++state.count[group];
+          state.has[group] = 1;
+          if (__builtin_add_overflow(state.wide[group], values[row], &state.wide[group])) {
             return SumOverflow(spec.result_type);
           }
-          break;
-        case Storage::kI64:
-        case Storage::kU8: {
-          int64_t value = storage == Storage::kI64 ? arg.i64()[row] : arg.u8()[row];
-          state.wide[group] += value;  // 2^64 additions of int64 cannot overflow 128 bits
-          break;
         }
-        case Storage::kF64: state.real[group] += arg.f64()[row]; break;
-        case Storage::kStr: return Status::Internal("sum over strings");
+        return Status::OK();
       }
-      continue;
+      case Storage::kI64:
+      case Storage::kU8:
+        for (size_t row = 0; row < count; ++row) {
+          if (!take[row]) continue;
+          uint32_t group = groups[row];
+          ++state.count[group];
+          state.has[group] = 1;
+          // 2^64 additions of int64 values cannot overflow 128 bits.
+          state.wide[group] += storage == Storage::kI64 ? arg.i64()[row] : arg.u8()[row];
+        }
+        return Status::OK();
+      case Storage::kF64: {
+        const double* values = arg.f64().data();
+        for (size_t row = 0; row < count; ++row) {
+          if (!take[row]) continue;
+          uint32_t group = groups[row];
+          ++state.count[group];
+          state.has[group] = 1;
+          state.real[group] += values[row];
+        }
+        return Status::OK();
+      }
+      case Storage::kStr: return Status::Internal("sum over strings");
     }
-    bool want_min = name == "min";
+  }
+  bool want_min = name == "min";
+  for (size_t row = 0; row < count; ++row) {
+    if (!take[row]) continue;
+    uint32_t group = groups[row];
+    ++state.count[group];
+    bool first = !state.has[group];
+    state.has[group] = 1;
     switch (storage) {
       case Storage::kI128: {
         int128 value = arg.i128()[row];
@@ -237,7 +291,7 @@ void GroupedAggregator::RecomputeMemory() {
   }
   memory_bytes_ = per_group_bytes + group_keys_.allocated_bytes() +
                   static_cast<int64_t>(key_arena_.capacity() + key_offsets_.capacity() * 8 +
-                                       group_hashes_.capacity() * 8 + slots_.capacity() * 4) +
+                                       group_hashes_.capacity() * 8 + slots_.capacity() * 8) +
                   distinct_bytes_ + text_bytes_;
 }
 

@@ -64,7 +64,7 @@ class GroupedAggregator {
   std::string key_arena_;
   std::vector<uint64_t> key_offsets_{0};
   std::vector<uint64_t> group_hashes_;
-  std::vector<uint32_t> slots_;  // 0 = empty, else group id + 1
+  std::vector<uint64_t> slots_;  // 0 = empty, else hash tag | (group id + 1)
   int64_t distinct_bytes_ = 0;
   int64_t text_bytes_ = 0;
   int64_t memory_bytes_ = 0;

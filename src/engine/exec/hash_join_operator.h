@@ -81,7 +81,8 @@ class HashJoinOperator : public Operator {
   EncodedKeys probe_encoded_;
   int64_t probe_row_ = 0;
   int64_t probe_chunk_base_ = 0;  // ordinal of probe_chunk_'s first row in the pass
-  int64_t chain_ = -1;
+  int64_t chain_ = -1;  // -2: row not started, -1: no more matches, else the current match
+  size_t cursor_ = 0;   // position in the hash table's probe sequence
   bool row_matched_ = false;
   bool have_chunk_ = false;
   std::vector<uint32_t> out_probe_;

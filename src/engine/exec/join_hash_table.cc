@@ -11,7 +11,10 @@ void JoinHashTable::Add(const DataChunk& chunk, const EncodedKeys& keys) {
     auto idx = static_cast<size_t>(row);
     if (keys.has_null[idx]) continue;
     keep.push_back(static_cast<uint32_t>(row));
-    key_arena_.append(keys.Key(idx));
+    std::string_view key = keys.Key(idx);
+    if (hashes_.empty()) fixed_key_length_ = static_cast<int64_t>(key.size());
+    if (fixed_key_length_ != static_cast<int64_t>(key.size())) fixed_key_length_ = -1;
+    key_arena_.append(key);
     key_offsets_.push_back(key_arena_.size());
     hashes_.push_back(keys.hashes[idx]);
   }
@@ -23,38 +26,88 @@ void JoinHashTable::Add(const DataChunk& chunk, const EncodedKeys& keys) {
 
 void JoinHashTable::Finish() {
   size_t size = 1;
-  // Bucket count: the next power of two >= 2x rows keeps chains short.
+  // Slot count: the next power of two >= 2x rows keeps linear-probe runs short.
   while (size < hashes_.size() * 2) size <<= 1;
-  buckets_.assign(size, 0);
-  next_.assign(hashes_.size(), 0);
-  for (size_t row = hashes_.size(); row-- > 0;) {
-    size_t bucket = hashes_[row] & (size - 1);
-    next_[row] = buckets_[bucket];
-    buckets_[bucket] = static_cast<uint32_t>(row + 1);
+  slots_.assign(size, 0);
+  for (size_t row = 0; row < hashes_.size(); ++row) {
+    size_t pos = hashes_[row] & (size - 1);
+    while (slots_[pos] != 0) pos = (pos + 1) & (size - 1);
+    slots_[pos] = (hashes_[row] & ~kRowMask) | (row + 1);
   }
+  if (fixed_key_length_ >= 0) {
+    // Stride addressing needs no offsets: free them.
+    key_offsets_.clear();
+    key_offsets_.shrink_to_fit();
+  }
+  hashes_.clear();
+  hashes_.shrink_to_fit();
 }
 
-int64_t JoinHashTable::Walk(uint32_t link, uint64_t hash, std::string_view key) const {
-  while (link != 0) {
-    size_t row = link - 1;
-    if (hashes_[row] == hash) {
-      uint64_t begin = key_offsets_[row];
-      uint64_t length = key_offsets_[row + 1] - begin;
-      if (length == key.size() && std::memcmp(key_arena_.data() + begin, key.data(), length) == 0) {
-        return static_cast<int64_t>(row);
-      }
+namespace {
+
+// Keys are short (9 bytes for one BIGINT): an inline loop beats a memcmp call.
+bool SameBytes(const char* a, const char* b, size_t length) {
+  if (length <= 16) {
+    for (size_t pos = 0; pos < length; ++pos) {
+      if (a[pos] != b[pos]) return false;
     }
-    link = next_[row];
+    return true;
   }
+  return std::memcmp(a, b, length) == 0;
+}
+
+}  // namespace
+
+int64_t JoinHashTable::Next(uint64_t hash, std::string_view key, size_t* cursor) const {
+  if (slots_.empty()) return -1;
+  size_t mask = slots_.size() - 1;
+  uint64_t tag = hash & ~kRowMask;
+  size_t pos = *cursor;
+  while (slots_[pos] != 0) {
+    uint64_t slot = slots_[pos];
+    pos = (pos + 1) & mask;
+    if ((slot & ~kRowMask) != tag) continue;
+    size_t row = (slot & kRowMask) - 1;
+    const char* stored;
+    size_t length;
+    if (fixed_key_length_ >= 0) {
+      length = static_cast<size_t>(fixed_key_length_);
+      stored = key_arena_.data() + row * length;
+    } else {
+      stored = key_arena_.data() + key_offsets_[row];
+      length = key_offsets_[row + 1] - key_offsets_[row];
+    }
+    if (length == key.size() && SameBytes(stored, key.data(), length)) {
+      *cursor = pos;
+      return static_cast<int64_t>(row);
+    }
+  }
+  *cursor = pos;
   return -1;
+}
+
+void JoinHashTable::Prefetch(const uint64_t* hashes, size_t count) const {
+  if (slots_.empty()) return;
+  size_t mask = slots_.size() - 1;
+  for (size_t idx = 0; idx < count; ++idx) __builtin_prefetch(&slots_[hashes[idx] & mask]);
+  for (size_t idx = 0; idx < count; ++idx) {
+    uint64_t slot = slots_[hashes[idx] & mask];
+    if (slot == 0 || (slot & ~kRowMask) != (hashes[idx] & ~kRowMask)) continue;
+    size_t row = (slot & kRowMask) - 1;
+    if (fixed_key_length_ >= 0) {
+      __builtin_prefetch(key_arena_.data() + row * static_cast<size_t>(fixed_key_length_));
+    } else {
+      __builtin_prefetch(&key_offsets_[row]);
+    }
+  }
 }
 
 int64_t JoinHashTable::memory_bytes() const {
   return rows_.allocated_bytes() +
          static_cast<int64_t>(key_arena_.capacity() + key_offsets_.capacity() * 8 +
-                              hashes_.capacity() * 8 + buckets_.capacity() * 4 + next_.capacity() * 4) +
-         // Finish() will add buckets (~2 x 4 bytes) and chain links (4 bytes) per row.
-         (buckets_.empty() ? static_cast<int64_t>(hashes_.size()) * 12 : 0);
+                              hashes_.capacity() * 8 + slots_.capacity() * 8) +
+         // Finish() will add about two 8-byte slots per row.
+         (slots_.empty() ? static_cast<int64_t>(hashes_.size()) * 16 : 0);
 }
 
 }  // namespace sluice::engine

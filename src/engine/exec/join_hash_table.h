@@ -20,25 +20,26 @@ class JoinHashTable {
   int64_t num_rows() const { return rows_.size; }
   const DataChunk& rows() const { return rows_; }
 
-  /// First build row whose key may equal `key` (hash `hash`), or -1; iterate with NextMatch.
-  int64_t FirstMatch(uint64_t hash, std::string_view key) const {
-    if (buckets_.empty()) return -1;
-    return Walk(buckets_[hash & (buckets_.size() - 1)], hash, key);
-  }
-  int64_t NextMatch(int64_t row, uint64_t hash, std::string_view key) const {
-    return Walk(next_[static_cast<size_t>(row)], hash, key);
-  }
+  /// Finds build rows whose key equals `key` (hash `hash`): start with *cursor = Start(hash);
+  /// each call returns the next matching row and advances *cursor, or -1 when there is none.
+  size_t Start(uint64_t hash) const { return slots_.empty() ? 0 : (hash & (slots_.size() - 1)); }
+  int64_t Next(uint64_t hash, std::string_view key, size_t* cursor) const;
+  /// Prefetches the slots, then the stored keys, that probing these hashes will touch, so a
+  /// chunk's cache misses overlap instead of being paid one probe at a time.
+  void Prefetch(const uint64_t* hashes, size_t count) const;
 
  private:
-  int64_t Walk(uint32_t link, uint64_t hash, std::string_view key) const;
+  // Open addressing with linear probing: a slot is the hash's high 32 bits (a tag that rejects
+  // most mismatches without touching the keys) | (row + 1). Duplicate keys take separate slots.
+  static constexpr uint64_t kRowMask = 0xFFFFFFFFULL;
 
   DataChunk rows_;
   std::vector<SqlType> types_;
   std::string key_arena_;
   std::vector<uint64_t> key_offsets_{0};
   std::vector<uint64_t> hashes_;
-  std::vector<uint32_t> buckets_;  // head row + 1, 0 = empty
-  std::vector<uint32_t> next_;     // next row + 1 in the chain
+  int64_t fixed_key_length_ = -1;  // >= 0 while every key has this length (stride addressing)
+  std::vector<uint64_t> slots_;
 };
 
 }  // namespace sluice::engine

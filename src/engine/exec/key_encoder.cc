@@ -5,30 +5,40 @@
 
 namespace sluice::engine {
 
+namespace {
+
+// MurmurHash3's 64-bit finalizer: every input bit affects every output bit, so both the low
+// bits (hash table slots) and the high bits (tags, spill partitions) are well distributed.
+uint64_t Finalize(uint64_t hash) {
+  hash ^= hash >> 33;
+  hash *= 0xff51afd7ed558ccdULL;
+  hash ^= hash >> 33;
+  hash *= 0xc4ceb9fe1a85ec53ULL;
+  hash ^= hash >> 33;
+  return hash;
+}
+
+}  // namespace
+
 uint64_t HashBytes(std::string_view bytes) {
-  // Constants from MurmurHash64A / splitmix64: well-distributed odd multipliers.
-  constexpr uint64_t kMul = 0xc6a4a7935bd1e995ULL;
-  uint64_t hash = 0x9E3779B97F4A7C15ULL ^ (bytes.size() * kMul);
+  // Odd multipliers from MurmurHash64A and xxHash; rotations spread each word before the next.
+  constexpr uint64_t kMul1 = 0xc6a4a7935bd1e995ULL;
+  constexpr uint64_t kMul2 = 0x9E3779B185EBCA87ULL;
+  uint64_t hash = 0x9E3779B97F4A7C15ULL ^ bytes.size();
   size_t pos = 0;
   for (; pos + 8 <= bytes.size(); pos += 8) {
     uint64_t word;
     std::memcpy(&word, bytes.data() + pos, 8);
-    word *= kMul;
-    word ^= word >> 47;
-    word *= kMul;
-    hash ^= word;
-    hash *= kMul;
+    hash ^= word * kMul1;
+    hash = ((hash << 27) | (hash >> 37)) * kMul2;
   }
   if (pos < bytes.size()) {
     uint64_t word = 0;
     std::memcpy(&word, bytes.data() + pos, bytes.size() - pos);
-    hash ^= word;
-    hash *= kMul;
+    hash ^= word * kMul1;
+    hash = ((hash << 27) | (hash >> 37)) * kMul2;
   }
-  hash ^= hash >> 47;
-  hash *= kMul;
-  hash ^= hash >> 47;
-  return hash;
+  return Finalize(hash);
 }
 
 void EncodeKeys(const std::vector<const Vector*>& keys, int64_t count, EncodedKeys* out) {

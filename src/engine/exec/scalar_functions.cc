@@ -1,4 +1,5 @@
 // Row-at-a-time scalar functions over strings and dates (see expression_evaluator.h).
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 

@@ -233,7 +233,7 @@ class Parser {
     } else if (Peek().kind == TokenKind::kString) {
       ref->kind = TableRef::Kind::kParquet;
       ref->path = tokens_[pos_++].text;
-    } else if (IsKeyword("read_parquet") || IsKeyword("parquet_scan")) {
+    } else if (IsKeyword("READ_PARQUET") || IsKeyword("PARQUET_SCAN")) {
       pos_ += 1;
       SLUICE_RETURN_IF_ERROR(ExpectSymbol("("));
       if (Peek().kind != TokenKind::kString) return Error("a quoted file glob");

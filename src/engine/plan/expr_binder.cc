@@ -68,7 +68,9 @@ Result<SqlType> Unify(std::vector<ExprPtr*> exprs) {
     SLUICE_ASSIGN_OR_RETURN(common, CommonSupertype(common, (*expr)->type));
   }
   if (!have_non_literal || common.IsString() || common.id == TypeId::kNull) {
-    for (ExprPtr* expr : exprs) SLUICE_ASSIGN_OR_RETURN(common, CommonSupertype(common, (*expr)->type));
+    for (ExprPtr* expr : exprs) {
+      SLUICE_ASSIGN_OR_RETURN(common, CommonSupertype(common, (*expr)->type));
+    }
   }
   for (ExprPtr* expr : exprs) {
     if (IsStringConstant(**expr) && !common.IsString()) {

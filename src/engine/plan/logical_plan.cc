@@ -13,9 +13,8 @@ std::vector<ColumnBinding> LogicalOp::OutputBindings() const {
   std::vector<ColumnBinding> out;
   switch (kind) {
     case Kind::kScan:
-      for (size_t pos = 0; pos < columns.size(); ++pos) {
-        out.push_back({table_index, static_cast<int>(pos)});
-      }
+      // Bound by file column index, so pruning columns keeps every reference valid.
+      for (int col : columns) out.push_back({table_index, col});
       break;
     case Kind::kProject:
     case Kind::kUnionAll: {

@@ -32,7 +32,7 @@ struct LogicalOp {
   Kind kind = Kind::kScan;
   std::vector<std::unique_ptr<LogicalOp>> children;
 
-  // kScan: `columns` are file column indices, output as bindings (table_index, position).
+  // kScan: `columns` are file column indices, output as bindings (table_index, file column).
   std::shared_ptr<const TableSource> source;
   std::vector<int> columns;
   // kScan (pushed-down filters), kFilter (conjuncts), kProject (output expressions),

@@ -1,0 +1,1155 @@
+#include "runner/pipeline/pipeline_runner.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <ctime>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "common/atomic_file.h"
+#include "common/redact.h"
+#include "engine/output/result_sink.h"
+#include "engine/query_engine.h"
+#include "runner/extract_job.h"
+#include "runner/pipeline/alert_webhook.h"
+#include "runner/pipeline/memory_budget.h"
+#include "sluice/object_store.h"
+#include "sluice/parquet_writer.h"
+#include "source/mysql/connection.h"
+#include "source/mysql/connection_url.h"
+#include "storage/table_publisher.h"
+
+namespace sluice::runner::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+// Backoff of a retried chunk: 250 ms doubling to 8 s (a restarting server is usually back
+// within seconds), with jitter so tasks killed together do not reconnect in lockstep.
+constexpr int64_t kFirstBackoffMs = 250;
+constexpr int64_t kMaxBackoffMs = 8000;
+constexpr const char* kRunStateFile = "_sluice_run.json";
+constexpr const char* kPipelineManifest = "_pipeline_manifest.json";
+
+bool IsRemote(const std::string& destination) { return IsObjectStoreUrl(destination); }
+
+std::string LocalRoot(const PipelineConfig& config) {
+  if (!IsRemote(config.destination)) {
+    if (config.destination.starts_with("file://")) return config.destination.substr(7);
+    return config.destination;
+  }
+  if (!config.staging_dir.empty()) return config.staging_dir;
+  const char* tmp = std::getenv("TMPDIR");
+  std::string base = tmp != nullptr && *tmp ? tmp : "/tmp";
+  return base + "/sluice-staging/" + (config.name.empty() ? "pipeline" : config.name);
+}
+
+std::string IsoNow() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::string NewRunId() {
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &utc);
+  std::random_device device;
+  char suffix[16];
+  std::snprintf(suffix, sizeof(suffix), "%06x", device() & 0xffffffu);
+  return std::string(stamp) + "-" + suffix;
+}
+
+FailureKind KindOfStatus(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kIoError:
+    case StatusCode::kResourceExhausted:
+      return FailureKind::kDestination;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kNotSupported:
+      return FailureKind::kConfig;
+    default:
+      return FailureKind::kSource;
+  }
+}
+
+const char* KindName(FailureKind kind) {
+  switch (kind) {
+    case FailureKind::kNone:
+      return "";
+    case FailureKind::kConfig:
+      return "config";
+    case FailureKind::kSource:
+      return "source";
+    case FailureKind::kDestination:
+      return "destination";
+    case FailureKind::kValidation:
+      return "validation";
+  }
+  return "";
+}
+
+// One source connection setup shared by all its tables.
+struct SourceRuntime {
+  const SourceConfig* config = nullptr;
+  mysql::ConnectionUrl url;
+  mysql::ConnectionOptions connection;
+  mysql::Protocol protocol = mysql::Protocol::kBinary;
+};
+
+Result<SourceRuntime> MakeSource(const SourceConfig& source) {
+  SourceRuntime runtime;
+  runtime.config = &source;
+  std::string url = source.url;
+  if (url.starts_with("mariadb://")) url = "mysql://" + url.substr(10);
+  auto parsed = mysql::ParseConnectionUrl(url);
+  if (!parsed.ok()) {
+    return Status::InvalidArgument("sources." + source.name + ".url: " + parsed.status().message());
+  }
+  runtime.url = *parsed;
+  SLUICE_RETURN_IF_ERROR(mysql::ResolvePassword(&runtime.url, ""));
+  runtime.connection.net_timeout_seconds = source.net_timeout_seconds;
+  SLUICE_ASSIGN_OR_RETURN(runtime.protocol, mysql::ParseProtocol(source.protocol));
+  return runtime;
+}
+
+Result<ExtractOptions> MakeExtractOptions(const PipelineConfig& config, const TableConfig& table,
+                                          const SourceRuntime& source, bool fresh) {
+  const DefaultsConfig& defaults = config.defaults;
+  const std::string where = config.file + ":" + std::to_string(table.line) + ": tables." + table.name;
+  if (table.has_validation_casts) {
+    return Status::NotSupported(where +
+                                ".casts: text casts with type/format/on_error need the validation "
+                                "module, which this sluice build does not include yet; use "
+                                "COLUMN: TYPE source casts");
+  }
+  if (!table.contract.empty()) {
+    return Status::NotSupported(where +
+                                ".contract: data contracts need the validation module, which this "
+                                "sluice build does not include yet");
+  }
+  ExtractOptions options;
+  options.url = source.url;
+  options.connection = source.connection;
+  options.protocol = source.protocol;
+  options.source.table = table.query.empty() ? table.table : table.name;
+  options.source.query = table.query;
+  options.source.columns = table.columns;
+  options.source.key = table.key;
+  options.source.where = table.where;
+  options.source.mapping.tinyint1_as_bool = table.tinyint1_as_bool.value_or(defaults.tinyint1_as_bool);
+  options.source.mapping.casts = table.casts;
+  std::string mode = table.mode.empty() ? defaults.mode : table.mode;
+  SLUICE_ASSIGN_OR_RETURN(options.source.mode, source::ParsePartitionMode(mode));
+  options.source.mode_explicit = !table.mode.empty() || !table.query.empty();
+  if (!table.query.empty()) options.source.mode = source::PartitionMode::kScan;
+  options.dest = LocalRoot(config);
+  options.output_name = table.name;
+  options.chunk_rows = table.chunk_rows > 0 ? table.chunk_rows : defaults.chunk_rows;
+  options.chunk_keys = table.chunk_keys > 0 ? table.chunk_keys : defaults.chunk_keys;
+  options.fetch_rows = table.fetch_rows > 0 ? table.fetch_rows : defaults.fetch_rows;
+  options.jobs = 1;
+  options.memory_limit_bytes =
+      table.task_memory_bytes > 0 ? table.task_memory_bytes : defaults.task_memory_bytes;
+  options.strict = table.strict.value_or(defaults.strict);
+  options.retries = table.retries >= 0 ? table.retries : defaults.retries;
+  options.restart = fresh;
+  SLUICE_ASSIGN_OR_RETURN(
+      options.writer.compression,
+      ParseCompression(table.compression.empty() ? defaults.compression : table.compression));
+  options.writer_factory = [](const std::string& path, const Schema& schema,
+                              const ParquetWriterOptions& writer_options) {
+    return ParquetFileWriter::Open(path, schema, writer_options);
+  };
+  if (const char* delay = std::getenv("SLUICE_DEBUG_BATCH_DELAY_MS"); delay != nullptr) {
+    options.debug_batch_delay_ms = std::atoi(delay);
+  }
+  return options;
+}
+
+int64_t EstimateRows(mysql::Connection* conn, const mysql::ResolvedSource& source) {
+  if (source.from().empty()) return 0;
+  // from() is `db`.`table`; information_schema keeps an estimate that costs nothing to read.
+  std::string from = source.from();
+  size_t dot = from.find("`.`");
+  if (dot == std::string::npos) return 0;
+  std::string db = from.substr(1, dot - 1);
+  std::string table = from.substr(dot + 3, from.size() - dot - 4);
+  auto value = conn->QueryValue(
+      "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+      conn->QuoteString(db) + " AND TABLE_NAME = " + conn->QuoteString(table));
+  if (!value.ok() || !value->has_value()) return 0;
+  return std::atoll((*value)->c_str());
+}
+
+std::vector<const TableConfig*> SelectTables(const PipelineConfig& config,
+                                             const RunOptions& options, Status* error) {
+  std::vector<const TableConfig*> selected;
+  if (options.only_tables.empty()) {
+    for (const auto& table : config.tables) selected.push_back(&table);
+    return selected;
+  }
+  for (const auto& name : options.only_tables) {
+    const TableConfig* table = config.FindTable(name);
+    if (table == nullptr) {
+      std::string known;
+      for (const auto& item : config.tables) known += (known.empty() ? "" : ", ") + item.name;
+      *error = Status::InvalidArgument("--table " + name + ": no such table in " + config.file +
+                                       " (tables: " + known + ")");
+      return {};
+    }
+    selected.push_back(table);
+  }
+  return selected;
+}
+
+// A table planned for running.
+struct PreparedTable {
+  const TableConfig* config = nullptr;
+  const SourceRuntime* source = nullptr;
+  ExtractOptions options;
+  std::unique_ptr<TableExtract> extract;
+  int64_t estimated_rows = 0;
+};
+
+struct Prepared {
+  std::vector<std::unique_ptr<SourceRuntime>> sources;
+  std::vector<PreparedTable> tables;
+};
+
+Status CheckTransforms(const PipelineConfig& config) {
+  if (config.transforms.empty()) return Status::OK();
+  if (IsRemote(config.destination)) {
+    return Status::NotSupported(config.file + ":" + std::to_string(config.transforms[0].line) +
+                                ": transforms: the query engine reads local files; transforms "
+                                "over an s3:// or gs:// destination are not supported yet");
+  }
+  return Status::OK();
+}
+
+Result<Prepared> Prepare(const PipelineConfig& config, const RunOptions& options, bool fresh) {
+  Status select_error;
+  std::vector<const TableConfig*> selected = SelectTables(config, options, &select_error);
+  SLUICE_RETURN_IF_ERROR(select_error);
+  SLUICE_RETURN_IF_ERROR(CheckTransforms(config));
+  if (IsRemote(config.destination)) {
+    // Opening checks the URL and the credentials' presence without contacting anything.
+    auto store = ObjectStore::Open(config.destination);
+    if (!store.ok()) return store.status().WithContext(config.file + ": destination");
+  }
+  Prepared prepared;
+  std::map<std::string, SourceRuntime*> by_name;
+  for (const auto& source : config.sources) {
+    SLUICE_ASSIGN_OR_RETURN(SourceRuntime runtime, MakeSource(source));
+    prepared.sources.push_back(std::make_unique<SourceRuntime>(std::move(runtime)));
+    by_name[source.name] = prepared.sources.back().get();
+  }
+  if (options.transforms_only) return prepared;
+  // Options first (config problems are reported before any connection is made).
+  for (const TableConfig* table : selected) {
+    PreparedTable item;
+    item.config = table;
+    item.source = by_name.at(table->source);
+    SLUICE_ASSIGN_OR_RETURN(item.options, MakeExtractOptions(config, *table, *item.source, fresh));
+    prepared.tables.push_back(std::move(item));
+  }
+  std::map<std::string, std::unique_ptr<mysql::Connection>> connections;
+  for (auto& item : prepared.tables) {
+    auto& conn = connections[item.config->source];
+    if (!conn) {
+      auto opened = mysql::Connection::Open(item.source->url, item.source->connection);
+      if (!opened.ok()) return opened.status().WithContext("source " + item.config->source);
+      conn = std::move(opened).value();
+    }
+    auto extract = TableExtract::Prepare(item.options, conn.get());
+    if (!extract.ok()) return extract.status().WithContext("table " + item.config->name);
+    item.extract = std::move(extract).value();
+    item.estimated_rows = EstimateRows(conn.get(), item.extract->source());
+  }
+  return prepared;
+}
+
+std::string FormatBytes(int64_t bytes) {
+  char text[32];
+  if (bytes >= (1ll << 30)) {
+    std::snprintf(text, sizeof(text), "%.2f GB", static_cast<double>(bytes) / (1ll << 30));
+  } else {
+    std::snprintf(text, sizeof(text), "%.1f MB", static_cast<double>(bytes) / (1ll << 20));
+  }
+  return text;
+}
+
+std::string Quote(const std::string& text) {
+  std::string out = "\"";
+  for (char ch : text) {
+    if (ch == '"' || ch == '\\') out.push_back('\\');
+    out.push_back(ch == '\n' ? ' ' : ch);
+  }
+  return out + "\"";
+}
+
+// Test seam: SLUICE_DEBUG_FAIL_CHUNKS="TABLE:TASK:COUNT,..." makes the first COUNT attempts of
+// that task fail with a retryable error (TASK "*" = every task of the table).
+struct InjectedFaults {
+  std::map<std::pair<std::string, std::string>, int> counts;
+  static InjectedFaults FromEnv() {
+    InjectedFaults faults;
+    const char* spec = std::getenv("SLUICE_DEBUG_FAIL_CHUNKS");
+    if (spec == nullptr) return faults;
+    std::stringstream items(spec);
+    std::string item;
+    while (std::getline(items, item, ',')) {
+      size_t first = item.find(':');
+      size_t second = item.rfind(':');
+      if (first == std::string::npos || second == first) continue;
+      faults.counts[{item.substr(0, first), item.substr(first + 1, second - first - 1)}] =
+          std::atoi(item.c_str() + second + 1);
+    }
+    return faults;
+  }
+  bool ShouldFail(const std::string& table, int task, int attempt) const {
+    for (const std::string& key : {std::to_string(task), std::string("*")}) {
+      auto it = counts.find({table, key});
+      if (it != counts.end() && attempt < it->second) return true;
+    }
+    return false;
+  }
+};
+
+// The shared state of one run's scheduler.
+class Scheduler {
+ public:
+  Scheduler(const PipelineConfig& config, const RunOptions& options, Prepared* prepared,
+            RunRecorder* recorder, MemoryBudget* budget, const AlertWebhook* webhook,
+            std::string run_id)
+      : config_(config),
+        options_(options),
+        prepared_(prepared),
+        recorder_(recorder),
+        budget_(budget),
+        webhook_(webhook),
+        run_id_(std::move(run_id)),
+        faults_(InjectedFaults::FromEnv()) {}
+
+  // Begins every table (writes state, finds the chunks still to do); returns the number of
+  // tasks. A table whose Begin fails is marked failed.
+  void Begin() {
+    for (size_t table_idx = 0; table_idx < prepared_->tables.size(); ++table_idx) {
+      PreparedTable& table = prepared_->tables[table_idx];
+      TableQueue queue;
+      queue.index = table_idx;
+      queue.retries_allowed = table.options.retries;
+      queue.task_memory = table.options.memory_limit_bytes;
+      auto pending = table.extract->Begin();
+      std::vector<ChunkResult> reused = table.extract->done();
+      recorder_->Edit([&](RunRecord& record) {
+        TableRecord& rec = record.tables[table_idx];
+        rec.tasks_total = table.extract->task_count();
+        if (!pending.ok()) {
+          rec.status = "failed";
+          rec.error = Redact(pending.status().ToString());
+          rec.error_kind = KindName(KindOfStatus(pending.status()));
+          return;
+        }
+        for (const auto& chunk : reused) {
+          rec.rows += chunk.rows;
+          rec.bytes += chunk.bytes;
+          ++rec.chunks_reused;
+          ++rec.tasks_done;
+          ChunkAttempt attempt;
+          attempt.table = rec.name;
+          attempt.task = chunk.index;
+          attempt.range = chunk.key_range;
+          attempt.rows = chunk.rows;
+          attempt.bytes = chunk.bytes;
+          attempt.outcome = AttemptOutcome::kReused;
+          record.attempts.push_back(attempt);
+        }
+      });
+      if (!pending.ok()) {
+        queue.failed = true;
+      } else {
+        for (int task : *pending) queue.pending.push_back({task, 0, Clock::now()});
+      }
+      queues_.push_back(std::move(queue));
+    }
+  }
+
+  void Run() {
+    int workers = 0;
+    for (const auto& source : prepared_->sources) workers += source->config->max_connections;
+    int total_tasks = 0;
+    for (const auto& queue : queues_) total_tasks += static_cast<int>(queue.pending.size());
+    workers = std::max(1, std::min(workers, total_tasks));
+    // Tables with nothing left to run (everything reused) finish right away.
+    for (size_t queue_idx = 0; queue_idx < queues_.size(); ++queue_idx) {
+      if (!queues_[queue_idx].failed && queues_[queue_idx].pending.empty()) FinishTable(queue_idx);
+    }
+    std::vector<std::thread> threads;
+    for (int worker = 0; worker < workers; ++worker) threads.emplace_back([this] { Work(); });
+    for (auto& thread : threads) thread.join();
+  }
+
+  FailureKind worst() const { return worst_; }
+
+ private:
+  struct Task {
+    int task = 0;
+    int attempt = 0;
+    Clock::time_point not_before;
+  };
+  struct TableQueue {
+    size_t index = 0;
+    std::deque<Task> pending;
+    int running = 0;
+    bool failed = false;
+    bool finished = false;
+    int retries_allowed = 3;
+    int64_t task_memory = 0;
+  };
+
+  // Picks a runnable task. REQUIRES: mutex_ held.
+  bool Pick(size_t* queue_out, Task* task_out, Clock::time_point* wake) {
+    *wake = Clock::now() + std::chrono::milliseconds(200);
+    auto now = Clock::now();
+    for (size_t offset = 0; offset < queues_.size(); ++offset) {
+      size_t queue_idx = (next_queue_ + offset) % queues_.size();
+      TableQueue& queue = queues_[queue_idx];
+      if (queue.failed) continue;
+      const std::string& source = prepared_->tables[queue.index].config->source;
+      int limit = prepared_->tables[queue.index].source->config->max_connections;
+      if (busy_[source] >= limit) continue;
+      for (auto it = queue.pending.begin(); it != queue.pending.end(); ++it) {
+        if (it->not_before > now) {
+          *wake = std::min(*wake, it->not_before);
+          continue;
+        }
+        if (!budget_->TryReserve(queue.task_memory)) return false;
+        *queue_out = queue_idx;
+        *task_out = *it;
+        queue.pending.erase(it);
+        ++queue.running;
+        ++busy_[source];
+        next_queue_ = queue_idx + 1;  // round robin: the next pick starts at another table
+        return true;
+      }
+    }
+    return false;
+  }
+
+  bool AllDone() const {
+    for (const auto& queue : queues_) {
+      if (queue.running > 0) return false;
+      if (!queue.failed && !queue.pending.empty()) return false;
+    }
+    return true;
+  }
+
+  std::unique_ptr<mysql::Connection> TakeConnection(const std::string& source) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& idle = idle_[source];
+    if (idle.empty()) return nullptr;
+    auto conn = std::move(idle.back());
+    idle.pop_back();
+    return conn;
+  }
+
+  void Work() {
+    while (true) {
+      size_t queue_idx = 0;
+      Task task;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        while (true) {
+          if (AllDone()) {
+            cv_.notify_all();
+            return;
+          }
+          Clock::time_point wake;
+          if (Pick(&queue_idx, &task, &wake)) break;
+          cv_.wait_until(lock, wake);
+        }
+      }
+      RunOne(queue_idx, task);
+      cv_.notify_all();
+    }
+  }
+
+  void RunOne(size_t queue_idx, const Task& task) {
+    PreparedTable& table = prepared_->tables[queue_idx];
+    const std::string& name = table.config->name;
+    const std::string& source = table.config->source;
+    std::string range = table.extract->DescribeTask(task.task);
+    size_t attempt_idx = 0;
+    double started = recorder_->Now();
+    recorder_->Edit([&](RunRecord& record) {
+      TableRecord& rec = record.tables[queue_idx];
+      if (rec.start_seconds < 0) rec.start_seconds = started;
+      if (rec.status == "pending") rec.status = "running";
+      ChunkAttempt attempt;
+      attempt.table = name;
+      attempt.task = task.task;
+      attempt.range = range;
+      attempt.attempt = task.attempt;
+      attempt.start_seconds = started;
+      attempt_idx = record.attempts.size();
+      record.attempts.push_back(attempt);
+    });
+    Log("chunk_start", name, task.task, range, task.attempt, "");
+
+    Status status;
+    std::vector<ChunkResult> results;
+    auto conn = TakeConnection(source);
+    if (!conn) {
+      auto opened = mysql::Connection::Open(table.source->url, table.source->connection);
+      if (opened.ok()) {
+        conn = std::move(opened).value();
+      } else {
+        status = opened.status();
+      }
+    }
+    if (conn && faults_.ShouldFail(name, task.task, task.attempt)) {
+      status = Status::Unavailable("injected fault (SLUICE_DEBUG_FAIL_CHUNKS)");
+      conn.reset();
+    }
+    int64_t live_rows = 0;
+    int64_t live_bytes = 0;
+    if (conn) {
+      ChunkHooks hooks;
+      hooks.on_batch = [&](int64_t rows, int64_t bytes) {
+        int64_t delta_rows = rows - live_rows;
+        int64_t delta_bytes = bytes - live_bytes;
+        live_rows = rows;
+        live_bytes = bytes;
+        recorder_->Edit([&](RunRecord& record) {
+          record.tables[queue_idx].live_rows += delta_rows;
+          record.tables[queue_idx].live_bytes += delta_bytes;
+          record.attempts[attempt_idx].rows = rows;
+        });
+      };
+      auto result = table.extract->RunTask(conn.get(), task.task, task.attempt, hooks);
+      if (result.ok()) {
+        results = std::move(result).value();
+      } else {
+        status = result.status();
+        conn.reset();  // never reuse a connection that failed mid-result
+      }
+    }
+    double ended = recorder_->Now();
+    budget_->Release(table.options.memory_limit_bytes);
+
+    bool retry = false;
+    bool table_failed = false;
+    bool table_complete = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      --busy_[source];
+      if (conn) idle_[source].push_back(std::move(conn));
+      TableQueue& queue = queues_[queue_idx];
+      --queue.running;
+      if (!status.ok()) {
+        bool retryable = status.code() == StatusCode::kUnavailable;
+        if (queue.failed) {
+          // Another task already failed the table; this one was cancelled.
+        } else if (retryable && task.attempt < queue.retries_allowed) {
+          retry = true;
+          int64_t cap = std::min(kMaxBackoffMs, kFirstBackoffMs << task.attempt);
+          std::uniform_int_distribution<int64_t> jitter(cap / 2, cap);
+          int64_t delay = jitter(rng_);
+          queue.pending.push_front(
+              {task.task, task.attempt + 1, Clock::now() + std::chrono::milliseconds(delay)});
+          retry_delay_ms_ = delay;
+        } else {
+          queue.failed = true;
+          queue.pending.clear();
+          table_failed = true;
+        }
+      } else {
+        table_complete = queue.pending.empty() && queue.running == 0 && !queue.failed;
+      }
+    }
+    int64_t rows = 0;
+    int64_t bytes = 0;
+    for (const auto& chunk : results) {
+      rows += chunk.rows;
+      bytes += chunk.bytes;
+    }
+    std::string error = status.ok() ? "" : Redact(status.ToString());
+    recorder_->Edit([&](RunRecord& record) {
+      TableRecord& rec = record.tables[queue_idx];
+      rec.live_rows -= live_rows;
+      rec.live_bytes -= live_bytes;
+      ChunkAttempt& attempt = record.attempts[attempt_idx];
+      attempt.end_seconds = ended;
+      attempt.error = error;
+      if (status.ok()) {
+        attempt.outcome = AttemptOutcome::kSucceeded;
+        attempt.rows = rows;
+        attempt.bytes = bytes;
+        rec.rows += rows;
+        rec.bytes += bytes;
+        ++rec.tasks_done;
+      } else if (retry) {
+        attempt.outcome = AttemptOutcome::kRetrying;
+        ++rec.retries;
+      } else {
+        attempt.outcome = AttemptOutcome::kFailed;
+      }
+    });
+    if (status.ok()) {
+      Log("chunk_done", name, task.task, range, task.attempt,
+          "rows=" + std::to_string(rows) + " bytes=" + std::to_string(bytes) +
+              " seconds=" + FormatSeconds(ended - started));
+    } else if (retry) {
+      Log("chunk_retry", name, task.task, range, task.attempt,
+          "error=" + Quote(error) + " retrying_in_ms=" + std::to_string(retry_delay_ms_));
+    } else if (table_failed) {
+      Log("chunk_failed", name, task.task, range, task.attempt, "error=" + Quote(error));
+      table.extract->Cancel();
+      FailTable(queue_idx, task, range, status);
+    }
+    if (table_complete) FinishTable(queue_idx);
+  }
+
+  void FailTable(size_t queue_idx, const Task& task, const std::string& range,
+                 const Status& status) {
+    PreparedTable& table = prepared_->tables[queue_idx];
+    FailureKind kind = KindOfStatus(status);
+    if (kind == FailureKind::kConfig) kind = FailureKind::kSource;  // found while running
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (worst_ == FailureKind::kNone) worst_ = kind;
+    }
+    std::string error = Redact(status.ToString());
+    recorder_->Edit([&](RunRecord& record) {
+      TableRecord& rec = record.tables[queue_idx];
+      rec.status = "failed";
+      rec.error = "chunk " + std::to_string(task.task) + " " + range + ", attempt " +
+                  std::to_string(task.attempt + 1) + ": " + error;
+      rec.error_kind = KindName(kind);
+      rec.end_seconds = recorder_->Now();
+    });
+    Log("table_failed", table.config->name, task.task, range, task.attempt,
+        "error=" + Quote(error));
+    if (webhook_->enabled() && config_.alerts.on_failure) {
+      json payload = {
+          {"text", ":red_circle: sluice pipeline " + config_.name + " (run " + run_id_ +
+                       "): table " + table.config->name + " failed at chunk " +
+                       std::to_string(task.task) + " " + range + " after " +
+                       std::to_string(task.attempt + 1) + " attempts: " + error},
+          {"event", "table_failed"},
+          {"run_id", run_id_},
+          {"pipeline", config_.name},
+          {"table", table.config->name},
+          {"chunk", task.task},
+          {"chunk_range", range},
+          {"attempt", task.attempt + 1},
+          {"error", error},
+          {"error_kind", KindName(kind)}};
+      SendAlert(payload.dump());
+    }
+  }
+
+  void FinishTable(size_t queue_idx) {
+    PreparedTable& table = prepared_->tables[queue_idx];
+    int64_t retries = 0;
+    double started = 0;
+    recorder_->Edit([&](RunRecord& record) {
+      retries = record.tables[queue_idx].retries;
+      started = std::max(0.0, record.tables[queue_idx].start_seconds);
+    });
+    auto summary = table.extract->Finish(retries, recorder_->Now() - started);
+    Status status = summary.status();
+    std::vector<std::string> files;
+    if (summary.ok()) {
+      for (const auto& chunk : summary->chunks) {
+        if (!chunk.file.empty()) files.push_back(summary->table_dir + "/" + chunk.file);
+      }
+      if (IsRemote(config_.destination)) {
+        status = Publish(table, &files);
+      }
+    }
+    recorder_->Edit([&](RunRecord& record) {
+      TableRecord& rec = record.tables[queue_idx];
+      rec.end_seconds = recorder_->Now();
+      if (rec.start_seconds < 0) rec.start_seconds = rec.end_seconds;
+      if (status.ok()) {
+        rec.status = "succeeded";
+        rec.files = files;
+      } else {
+        rec.status = "failed";
+        rec.error = Redact(status.ToString());
+        rec.error_kind = "destination";
+      }
+    });
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      queues_[queue_idx].finished = true;
+      if (!status.ok()) {
+        queues_[queue_idx].failed = true;
+        if (worst_ == FailureKind::kNone) worst_ = FailureKind::kDestination;
+      }
+    }
+    Log(status.ok() ? "table_done" : "table_failed", table.config->name, -1, "", 0,
+        status.ok() ? "files=" + std::to_string(files.size())
+                    : "error=" + Quote(Redact(status.ToString())));
+  }
+
+  Status Publish(PreparedTable& table, std::vector<std::string>* files) {
+    SLUICE_ASSIGN_OR_RETURN(auto store, ObjectStore::Open(config_.destination));
+    storage::PublishOptions publish;
+    SLUICE_ASSIGN_OR_RETURN(auto report, storage::PublishTable(store.get(), table.extract->dir(),
+                                                               table.config->name, publish));
+    (void)report;
+    std::vector<std::string> remote;
+    for (const auto& file : *files) {
+      remote.push_back(store->DisplayName(table.config->name + "/" +
+                                          fs::path(file).filename().string()));
+    }
+    *files = std::move(remote);
+    return Status::OK();
+  }
+
+  void SendAlert(const std::string& body) {
+    Status sent = webhook_->Send(body);
+    if (!sent.ok()) {
+      std::string message = Redact(sent.ToString());
+      recorder_->Edit([&](RunRecord& record) { record.alert_errors.push_back(message); });
+      if (!options_.quiet) std::cerr << "sluice run: warning: alert not delivered: " << message << "\n";
+    }
+  }
+
+  static std::string FormatSeconds(double seconds) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.3f", seconds);
+    return text;
+  }
+
+  void Log(const std::string& event, const std::string& table, int task, const std::string& range,
+           int attempt, const std::string& extra) {
+    if (options_.quiet || options_.live_progress) return;
+    std::string line = "sluice run: ts=" + IsoNow() + " event=" + event + " run=" + run_id_ +
+                       " table=" + table;
+    if (task >= 0) {
+      line += " chunk=" + std::to_string(task) + " range=" + Quote(range) +
+              " attempt=" + std::to_string(attempt + 1);
+    }
+    if (!extra.empty()) line += " " + extra;
+    std::lock_guard<std::mutex> lock(log_mutex_);
+    std::cerr << line << "\n";  // error fields were redacted when recorded
+  }
+
+ public:
+  void SendSuccessAlert(const RunRecord& record) {
+    if (!webhook_->enabled() || !config_.alerts.on_success) return;
+    int64_t rows = 0;
+    for (const auto& table : record.tables) rows += table.rows;
+    json tables = json::array();
+    for (const auto& table : record.tables)
+      tables.push_back({{"table", table.name}, {"rows", table.rows}, {"status", table.status}});
+    json payload = {{"text", ":large_green_circle: sluice pipeline " + config_.name + " (run " +
+                                 run_id_ + ") succeeded: " + std::to_string(record.tables.size()) +
+                                 " tables, " + std::to_string(rows) + " rows"},
+                    {"event", "run_succeeded"},
+                    {"run_id", run_id_},
+                    {"pipeline", config_.name},
+                    {"tables", tables}};
+    SendAlert(payload.dump());
+  }
+  void SendRunFailedAlert(const std::string& what, const std::string& error) {
+    if (!webhook_->enabled() || !config_.alerts.on_failure) return;
+    json payload = {{"text", ":red_circle: sluice pipeline " + config_.name + " (run " + run_id_ +
+                                 "): " + what + " failed: " + error},
+                    {"event", "transform_failed"},
+                    {"run_id", run_id_},
+                    {"pipeline", config_.name},
+                    {"transform", what},
+                    {"error", error}};
+    SendAlert(payload.dump());
+  }
+
+ private:
+  const PipelineConfig& config_;
+  const RunOptions& options_;
+  Prepared* prepared_;
+  RunRecorder* recorder_;
+  MemoryBudget* budget_;
+  const AlertWebhook* webhook_;
+  std::string run_id_;
+  InjectedFaults faults_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<TableQueue> queues_;                // guarded by mutex_ after Begin()
+  std::map<std::string, int> busy_;               // source -> connections in use; mutex_
+  std::map<std::string, std::vector<std::unique_ptr<mysql::Connection>>> idle_;  // mutex_
+  size_t next_queue_ = 0;                         // mutex_
+  std::mt19937_64 rng_{std::random_device{}()};   // mutex_
+  int64_t retry_delay_ms_ = 0;                    // mutex_ (last backoff, for the log)
+  FailureKind worst_ = FailureKind::kNone;        // mutex_
+  std::mutex log_mutex_;
+};
+
+// Live per-table progress on a terminal (stderr), redrawn in place.
+class LiveDisplay {
+ public:
+  explicit LiveDisplay(RunRecorder* recorder) : recorder_(recorder) {}
+  ~LiveDisplay() { Stop(); }
+  void Start() {
+    running_ = true;
+    thread_ = std::thread([this] {
+      while (running_.load()) {
+        Draw();
+        for (int slept = 0; slept < 250 && running_.load(); slept += 10)
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      Draw();
+    });
+  }
+  void Stop() {
+    if (!running_.exchange(false)) return;
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Draw() {
+    RunRecord record = recorder_->Snapshot();
+    double now = recorder_->Now();
+    std::string out;
+    if (lines_ > 0) out += "\033[" + std::to_string(lines_) + "A";
+    int lines = 0;
+    for (const auto& table : record.tables) {
+      int64_t rows = table.rows + table.live_rows;
+      double done = table.tasks_total > 0
+                        ? static_cast<double>(table.tasks_done) / table.tasks_total
+                        : (table.status == "succeeded" ? 1.0 : 0.0);
+      if (table.estimated_rows > 0 && table.status != "succeeded") {
+        done = std::max(done, std::min(0.99, static_cast<double>(rows) / table.estimated_rows));
+      }
+      if (table.status == "succeeded") done = 1.0;
+      // 24-cell bar: fits an 80-column terminal next to the numbers.
+      constexpr int kBarCells = 24;
+      int filled = static_cast<int>(done * kBarCells);
+      std::string bar = std::string(static_cast<size_t>(filled), '#') +
+                        std::string(static_cast<size_t>(kBarCells - filled), '.');
+      double elapsed = table.start_seconds >= 0
+                           ? (table.end_seconds >= 0 ? table.end_seconds : now) - table.start_seconds
+                           : 0;
+      double rate = elapsed > 0 ? static_cast<double>(rows - 0) / elapsed : 0;
+      std::string eta = "-";
+      if (table.status == "running" && done > 0.01 && elapsed > 0) {
+        eta = std::to_string(static_cast<int>(elapsed * (1 - done) / done)) + "s";
+      }
+      char line[256];
+      std::snprintf(line, sizeof(line),
+                    "%-16.16s [%s] %3d%% %12lld rows %10s %10.0f rows/s ETA %-6s retries %-3lld %s",
+                    table.name.c_str(), bar.c_str(), static_cast<int>(done * 100),
+                    static_cast<long long>(rows), FormatBytes(table.bytes + table.live_bytes).c_str(),
+                    rate, eta.c_str(), static_cast<long long>(table.retries), table.status.c_str());
+      out += "\033[2K" + std::string(line) + "\n";
+      ++lines;
+    }
+    lines_ = lines;
+    std::cerr << out << std::flush;
+  }
+
+  RunRecorder* recorder_;
+  std::atomic<bool> running_{false};
+  std::thread thread_;
+  int lines_ = 0;
+};
+
+Status RunTransforms(const PipelineConfig& config, RunRecorder* recorder, Scheduler* scheduler,
+                     bool quiet) {
+  std::string root = LocalRoot(config);
+  for (const auto& transform : config.transforms) {
+    double started = recorder->Now();
+    engine::QueryOptions query_options;
+    query_options.memory_limit_bytes = config.defaults.memory_limit_bytes;
+    engine::QueryEngine engine(query_options);
+    Status status;
+    for (const auto& table : config.tables) {
+      std::string dir = root + "/" + table.name;
+      if (!fs::exists(dir + "/_manifest.json")) continue;
+      status = engine.RegisterTable(table.name, dir);
+      if (!status.ok()) break;
+    }
+    engine::QueryStats stats;
+    std::string output = root + "/" + transform.output;
+    if (status.ok()) {
+      std::error_code ec;
+      fs::create_directories(fs::path(output).parent_path(), ec);
+      auto sink = engine::MakeParquetSink(output);
+      status = engine.Execute(transform.sql, sink.get(), &stats);
+    }
+    double ended = recorder->Now();
+    TransformRecord rec;
+    rec.name = transform.name;
+    rec.output = output;
+    rec.status = status.ok() ? "succeeded" : "failed";
+    rec.rows = stats.rows;
+    rec.seconds = ended - started;
+    rec.error = status.ok() ? "" : Redact(status.ToString());
+    recorder->Edit([&](RunRecord& record) { record.transforms.push_back(rec); });
+    if (!quiet) {
+      std::cerr << "sluice run: ts=" << IsoNow() << " event=" << (status.ok() ? "transform_done" : "transform_failed")
+                << " transform=" << transform.name << " rows=" << stats.rows
+                << (status.ok() ? "" : " error=" + Quote(rec.error)) << "\n";
+    }
+    if (!status.ok()) {
+      scheduler->SendRunFailedAlert("transform " + transform.name, rec.error);
+      return status.WithContext("transform " + transform.name);
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+FailureKind ClassifyPlanError(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kNotSupported:
+      return FailureKind::kConfig;
+    case StatusCode::kIoError:
+    case StatusCode::kResourceExhausted:
+      return FailureKind::kDestination;
+    default:
+      return FailureKind::kSource;
+  }
+}
+
+Result<PipelinePlan> PlanPipeline(const PipelineConfig& config, const RunOptions& options) {
+  SLUICE_ASSIGN_OR_RETURN(Prepared prepared, Prepare(config, options, options.fresh));
+  PipelinePlan plan;
+  plan.pipeline = config.name;
+  plan.destination = config.destination;
+  for (const auto& transform : config.transforms) plan.transforms.push_back(transform.name);
+  for (auto& item : prepared.tables) {
+    PlannedTable table;
+    const TableExtract& extract = *item.extract;
+    table.name = item.config->name;
+    table.source = item.config->source;
+    table.source_table = extract.source().display_name();
+    table.mode = source::PartitionModeName(extract.source().mode());
+    table.key = extract.source().has_key() ? extract.source().key_name() : "";
+    table.dir = extract.dir();
+    table.estimated_rows = item.estimated_rows;
+    table.resumed = extract.resumed();
+    // Chunks committed by an earlier run (read-only look at the progress log).
+    std::set<int> done;
+    if (table.resumed) {
+      std::ifstream in(table.dir + "/_sluice_progress.jsonl");
+      std::string line;
+      while (std::getline(in, line)) {
+        json entry = json::parse(line, nullptr, false);
+        if (entry.is_object() && entry.contains("chunk")) done.insert(entry.value("chunk", -1));
+      }
+    }
+    int tasks = extract.task_count();
+    for (int task = 0; task < tasks; ++task) {
+      PlannedChunk chunk;
+      chunk.task = task;
+      chunk.range = extract.DescribeTask(task);
+      if (extract.source().mode() == source::PartitionMode::kBalanced &&
+          !extract.ranges()[static_cast<size_t>(task)].null_keys) {
+        chunk.estimated_rows = std::min(item.options.chunk_rows,
+                                        std::max<int64_t>(0, table.estimated_rows -
+                                                                 item.options.chunk_rows * task));
+      } else if (extract.scan()) {
+        chunk.estimated_rows = table.estimated_rows;
+      }
+      chunk.done = done.count(task) > 0;
+      table.chunks.push_back(chunk);
+    }
+    plan.tables.push_back(std::move(table));
+  }
+  return plan;
+}
+
+std::string PlanJson(const PipelinePlan& plan) {
+  json tables = json::array();
+  int64_t total_chunks = 0;
+  for (const auto& table : plan.tables) {
+    json chunks = json::array();
+    for (const auto& chunk : table.chunks) {
+      chunks.push_back({{"chunk", chunk.task},
+                        {"key_range", chunk.range},
+                        {"estimated_rows", chunk.estimated_rows < 0 ? json(nullptr)
+                                                                    : json(chunk.estimated_rows)},
+                        {"done", chunk.done}});
+    }
+    total_chunks += static_cast<int64_t>(table.chunks.size());
+    tables.push_back({{"table", table.name},
+                      {"source", table.source},
+                      {"source_table", table.source_table},
+                      {"mode", table.mode},
+                      {"key", table.key.empty() ? json(nullptr) : json(table.key)},
+                      {"dir", table.dir},
+                      {"estimated_rows", table.estimated_rows},
+                      {"resumes_earlier_run", table.resumed},
+                      {"chunks", chunks}});
+  }
+  json out = {{"pipeline", plan.pipeline},
+              {"destination", RedactUrl(plan.destination)},
+              {"tables", tables},
+              {"total_chunks", total_chunks},
+              {"transforms", plan.transforms}};
+  return out.dump(2);
+}
+
+std::string PlanText(const PipelinePlan& plan) {
+  std::ostringstream out;
+  out << "pipeline " << plan.pipeline << " -> " << RedactUrl(plan.destination) << "\n";
+  for (const auto& table : plan.tables) {
+    out << "  " << table.name << ": " << table.source_table << ", " << table.mode
+        << (table.key.empty() ? "" : " on " + table.key) << ", " << table.chunks.size()
+        << " chunks, ~" << table.estimated_rows << " rows" << (table.resumed ? " (resumes)" : "")
+        << "\n";
+  }
+  for (const auto& transform : plan.transforms) out << "  transform " << transform << "\n";
+  return out.str();
+}
+
+Result<RunRecord> RunPipeline(const PipelineConfig& config, const RunOptions& options,
+                              FailureKind* kind) {
+  *kind = FailureKind::kNone;
+  RunRecorder recorder;
+  MemoryBudget budget(config.defaults.memory_limit_bytes);
+  AlertWebhook webhook(config.alerts.webhook, config.alerts.timeout_seconds);
+  // Everything that can be checked is checked here, before the first write.
+  auto prepared_or = Prepare(config, options, options.fresh);
+  if (!prepared_or.ok()) {
+    *kind = ClassifyPlanError(prepared_or.status());
+    return prepared_or.status();
+  }
+  Prepared prepared = std::move(prepared_or).value();
+
+  // Run identity: an unfinished earlier run is continued under its id.
+  std::string root = LocalRoot(config);
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  if (ec) {
+    *kind = FailureKind::kDestination;
+    return Status::IoError("cannot create " + root + ": " + ec.message());
+  }
+  std::string run_id;
+  bool resumed = false;
+  if (!options.fresh) {
+    std::ifstream in(root + "/" + kRunStateFile);
+    json previous = json::parse(in, nullptr, false);
+    if (previous.is_object() && previous.value("status", "") == "running") {
+      run_id = previous.value("run_id", "");
+      resumed = !run_id.empty();
+    }
+  }
+  if (run_id.empty()) run_id = NewRunId();
+  json run_state = {{"run_id", run_id},
+                    {"pipeline", config.name},
+                    {"status", "running"},
+                    {"started_at", IsoNow()}};
+  Status written = AtomicFile::WriteWhole(root + "/" + kRunStateFile, run_state.dump(2) + "\n");
+  if (!written.ok()) {
+    *kind = FailureKind::kDestination;
+    return written;
+  }
+
+  recorder.Edit([&](RunRecord& record) {
+    record.run_id = run_id;
+    record.pipeline = config.name;
+    record.config_file = config.file;
+    record.destination = RedactUrl(config.destination);
+    record.started_at = IsoNow();
+    record.memory_budget_bytes = budget.limit();
+    record.resumed = resumed;
+    for (const auto& table : prepared.tables) {
+      TableRecord rec;
+      rec.name = table.config->name;
+      rec.source_table = table.extract->source().display_name();
+      rec.dir = table.extract->dir();
+      rec.estimated_rows = table.estimated_rows;
+      record.tables.push_back(rec);
+    }
+  });
+  // 100 ms samples: fine enough to show a chunk's memory pattern on a short run.
+  recorder.StartSampling(100, [&budget] { return budget.reserved(); });
+  LiveDisplay display(&recorder);
+  if (options.live_progress && !options.quiet) display.Start();
+
+  Scheduler scheduler(config, options, &prepared, &recorder, &budget, &webhook, run_id);
+  scheduler.Begin();
+  scheduler.Run();
+  *kind = scheduler.worst();
+  display.Stop();
+
+  bool tables_ok = true;
+  recorder.Edit([&](RunRecord& record) {
+    for (const auto& table : record.tables) tables_ok = tables_ok && table.status == "succeeded";
+  });
+  if (tables_ok && *kind == FailureKind::kNone) {
+    for (const auto& table : prepared.tables) (void)table;
+  }
+  bool all_selected = options.only_tables.empty();
+  if (tables_ok && !options.skip_transforms && (all_selected || options.transforms_only)) {
+    Status transformed = RunTransforms(config, &recorder, &scheduler, options.quiet);
+    if (!transformed.ok()) {
+      tables_ok = false;
+      if (*kind == FailureKind::kNone) *kind = KindOfStatus(transformed) == FailureKind::kDestination
+                                                   ? FailureKind::kDestination
+                                                   : FailureKind::kConfig;
+    }
+  }
+  recorder.StopSampling();
+  RunRecord record = recorder.Snapshot();
+  record.elapsed_seconds = recorder.Now();
+  record.peak_rss_bytes = PeakRssBytes();
+  record.peak_reserved_bytes = budget.peak();
+  record.status = tables_ok ? "succeeded" : "failed";
+  if (tables_ok && *kind != FailureKind::kNone) record.status = "failed";
+
+  // The pipeline manifest (written last, when everything succeeded) lists every table manifest.
+  run_state["status"] = record.status;
+  run_state["finished_at"] = IsoNow();
+  (void)AtomicFile::WriteWhole(root + "/" + kRunStateFile, run_state.dump(2) + "\n");
+  if (record.status == "succeeded" && all_selected) {
+    json tables = json::array();
+    for (const auto& table : record.tables) {
+      tables.push_back({{"table", table.name},
+                        {"manifest", table.name + "/_manifest.json"},
+                        {"rows", table.rows},
+                        {"bytes", table.bytes},
+                        {"files", table.files.size()}});
+    }
+    json manifest = {{"run_id", run_id},
+                     {"pipeline", config.name},
+                     {"finished_at", IsoNow()},
+                     {"tables", tables}};
+    Status status = AtomicFile::WriteWhole(root + "/" + kPipelineManifest, manifest.dump(2) + "\n");
+    if (!status.ok() && *kind == FailureKind::kNone) *kind = FailureKind::kDestination;
+  }
+  if (record.status == "succeeded") scheduler.SendSuccessAlert(record);
+  return record;
+}
+
+}  // namespace sluice::runner::pipeline
