@@ -101,7 +101,8 @@ ColumnBatch MakeBatch(const Schema& schema, int64_t first_id, uint64_t* rng) {
     if (Rand(rng) % 50 == 0) {
       batch.column(5).AppendNull();  // 2% NULL, as in the bench table
     } else {
-      std::snprintf(text, sizeof(text), "%u.%02u", 50'000 + Rand(rng) % 99'950'000, Rand(rng) % 100);
+      std::snprintf(text, sizeof(text), "%u.%02u", 50'000 + Rand(rng) % 99'950'000,
+                    Rand(rng) % 100);
       batch.column(5).AppendBytes(text);
     }
     batch.column(6).Append<int64_t>(Rand(rng) % 30'000'000);
@@ -118,7 +119,8 @@ ColumnBatch MakeBatch(const Schema& schema, int64_t first_id, uint64_t* rng) {
     if (Rand(rng) % 10 < 3) {
       batch.column(13).AppendNull();
     } else {
-      batch.column(13).AppendBytes("renewal note for customer; 갱신 메모 " + std::to_string(id % 977));
+      batch.column(13).AppendBytes("renewal note for customer; 갱신 메모 " +
+                                   std::to_string(id % 977));
     }
     batch.column(14).Append<int32_t>(static_cast<int32_t>(Rand(rng) % 8));
   }

@@ -17,10 +17,10 @@
 // Typical streaming use (one table; `chunk` = one retryable unit of work such as a part file):
 //   SLUICE_ASSIGN_OR_RETURN(Contract contract, Contract::Load(path));
 //   SLUICE_ASSIGN_OR_RETURN(const TableContract* table, contract.Select("orders"));
-//   SLUICE_ASSIGN_OR_RETURN(CastPlan plan, CastPlan::Make(table->casts, source_schema, table->key));
-//   SLUICE_ASSIGN_OR_RETURN(auto validator, ContractValidator::Make(*table, plan.output_schema()));
-//   if (!validator->schema_ok()) -> stop before reading rows, report validator->Finish().
-//   per chunk: auto chunk = validator->NewChunk("part-00003");
+//   SLUICE_ASSIGN_OR_RETURN(CastPlan plan, CastPlan::Make(table->casts, source_schema,
+//   table->key)); SLUICE_ASSIGN_OR_RETURN(auto validator, ContractValidator::Make(*table,
+//   plan.output_schema())); if (!validator->schema_ok()) -> stop before reading rows, report
+//   validator->Finish(). per chunk: auto chunk = validator->NewChunk("part-00003");
 //              per batch: plan.Apply(in, &out, rejects, chunk->cast_stats()); chunk->Consume(out);
 //              on success: validator->Commit(std::move(chunk)); on retry: drop `chunk`.
 //   SLUICE_ASSIGN_OR_RETURN(ValidationReport report, validator->Finish());
@@ -44,7 +44,8 @@
 
 namespace sluice {
 
-/// Where a contract entry came from, for error messages: "contract.yaml:12: tables.t.columns.a.min".
+/// Where a contract entry came from, for error messages: "contract.yaml:12:
+/// tables.t.columns.a.min".
 struct SourceLocation {
   std::string file;  // empty for casts given on the command line
   int line = 0;      // 1-based; 0 when unknown
@@ -105,8 +106,8 @@ Result<CastSpec> ParseCastSpec(std::string_view text);
 /// Per-column counts of values that did not cast, with samples. Filled by CastPlan::Apply().
 struct CastStats {
   struct Column {
-    std::string column;  // output (or source, when quarantined) column name
-    std::string target;  // "DECIMAL(12,2)"
+    std::string column;       // output (or source, when quarantined) column name
+    std::string target;       // "DECIMAL(12,2)"
     int64_t nulled = 0;       // on_error: null
     int64_t quarantined = 0;  // on_error: quarantine (rows whose first failure was this column)
     std::vector<std::pair<std::string, std::string>> samples;  // (row key, bad value) JSON text

@@ -15,12 +15,16 @@ namespace sluice::engine {
 
 Result<int64_t> ParseByteSize(const std::string& text) {
   size_t pos = 0;
-  while (pos < text.size() && (std::isdigit(static_cast<unsigned char>(text[pos])) || text[pos] == '.')) ++pos;
-  if (pos == 0) return Status::InvalidArgument("invalid size '" + text + "' (want e.g. 512MB, 2GB)");
+  while (pos < text.size() &&
+         (std::isdigit(static_cast<unsigned char>(text[pos])) || text[pos] == '.'))
+    ++pos;
+  if (pos == 0)
+    return Status::InvalidArgument("invalid size '" + text + "' (want e.g. 512MB, 2GB)");
   double number = std::strtod(text.substr(0, pos).c_str(), nullptr);
   std::string unit;
   for (size_t idx = pos; idx < text.size(); ++idx) {
-    if (text[idx] != ' ') unit.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(text[idx]))));
+    if (text[idx] != ' ')
+      unit.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(text[idx]))));
   }
   double scale = 1;
   if (unit.empty() || unit == "b") {
@@ -42,7 +46,8 @@ Result<int64_t> ParseByteSize(const std::string& text) {
 Status QueryEngine::RegisterTable(const std::string& name, const std::string& location) {
   SLUICE_ASSIGN_OR_RETURN(auto source, TableSource::Open(location));
   std::string key;
-  for (char ch : name) key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  for (char ch : name)
+    key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
   catalog_[key] = std::move(source);
   return Status::OK();
 }
@@ -81,7 +86,8 @@ Status QueryEngine::Execute(const std::string& sql, ResultSink* sink, QueryStats
   ctx.spill_dir = options_.spill_dir;
   if (ctx.spill_dir.empty()) {
     const char* tmp = std::getenv("TMPDIR");
-    ctx.spill_dir = std::string(tmp && *tmp ? tmp : "/tmp") + "/sluice-spill-" + std::to_string(::getpid());
+    ctx.spill_dir =
+        std::string(tmp && *tmp ? tmp : "/tmp") + "/sluice-spill-" + std::to_string(::getpid());
   }
   auto types = bound.plan->OutputTypes();
   SLUICE_ASSIGN_OR_RETURN(OperatorPtr root, CreateOperator(bound.plan.get(), &ctx));
@@ -96,7 +102,8 @@ Status QueryEngine::Execute(const std::string& sql, ResultSink* sink, QueryStats
   }
   root.reset();
   std::error_code ec;
-  std::filesystem::remove(ctx.spill_dir, ec);  // only succeeds when empty (spill files are unlinked)
+  std::filesystem::remove(ctx.spill_dir,
+                          ec);  // only succeeds when empty (spill files are unlinked)
   if (stats) {
     stats->rows = rows;
     stats->spilled_bytes = ctx.spilled_bytes.load();

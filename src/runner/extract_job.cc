@@ -135,7 +135,13 @@ struct TableState {
   mysql::CursorOptions cursor_options;
   ParquetWriterOptions writer_options;
   mutable std::mutex mutex;
-  std::map<int, ChunkResult> done;  // guarded by mutex
+  std::map<int, ChunkResult> done;            // guarded by mutex
+  std::shared_ptr<TableTransform> transform;  // optional; set by Prepare()
+
+  // What the part files hold: the transform's output, else the source's schema.
+  const Schema& output_schema() const {
+    return transform ? transform->output_schema() : source->schema();
+  }
 };
 
 ParquetWriterOptions FileWriterOptions(const TableState& state, const std::string& key_range,
@@ -198,6 +204,7 @@ Result<ChunkResult> RunKeyedChunk(TableState& state, Connection* conn, int index
   } guard{&writer};
   const std::string file = PartName(index);
   int64_t batch_bytes = 0;
+  std::unique_ptr<ChunkTransform> transform;
   while (true) {
     if (state.stop.load()) return Status::Internal("stopped");
     SLUICE_ASSIGN_OR_RETURN(bool more, cursor->Next(&batch));
@@ -205,10 +212,17 @@ Result<ChunkResult> RunKeyedChunk(TableState& state, Connection* conn, int index
     if (!writer) {
       // Empty ranges write no file: the writer is opened at the first row.
       SLUICE_ASSIGN_OR_RETURN(
-          writer, options.writer_factory(state.dir + "/" + file, state.source->schema(),
+          writer, options.writer_factory(state.dir + "/" + file, state.output_schema(),
                                          FileWriterOptions(state, result.key_range, sql)));
+      if (state.transform) {
+        SLUICE_ASSIGN_OR_RETURN(transform, state.transform->NewChunk(file));
+      }
     }
-    SLUICE_RETURN_IF_ERROR(writer->WriteBatch(batch));
+    const ColumnBatch* out = &batch;
+    if (transform) {
+      SLUICE_ASSIGN_OR_RETURN(out, transform->Apply(batch));
+    }
+    SLUICE_RETURN_IF_ERROR(writer->WriteBatch(*out));
     if (hooks.on_batch) {
       batch_bytes += BatchBytes(batch);
       hooks.on_batch(cursor->stats().rows, batch_bytes);
@@ -220,10 +234,13 @@ Result<ChunkResult> RunKeyedChunk(TableState& state, Connection* conn, int index
   result.rows = stats.rows;
   result.zero_dates = stats.zero_dates;
   int64_t written = writer ? writer->rows_written() : 0;
-  if (written != stats.rows) {
+  int64_t dropped = transform ? transform->rows_dropped() : 0;
+  if (written + dropped != stats.rows) {
     return Status::Internal("chunk " + result.key_range + ": read " + std::to_string(stats.rows) +
-                            " rows but wrote " + std::to_string(written));
+                            " rows but wrote " + std::to_string(written) + " and quarantined " +
+                            std::to_string(dropped));
   }
+  result.rows = written;
   bool keys_ok = range.null_keys ? stats.null_keys == stats.rows
                                  : stats.null_keys == 0 &&
                                        (stats.rows == 0 ||
@@ -236,6 +253,7 @@ Result<ChunkResult> RunKeyedChunk(TableState& state, Connection* conn, int index
     result.file = file;
     SLUICE_RETURN_IF_ERROR(CommitFile(&writer, state.dir, &result));
   }
+  if (transform) SLUICE_RETURN_IF_ERROR(transform->Commit());
   return result;
 }
 
@@ -248,9 +266,9 @@ Result<std::vector<ChunkResult>> RunScanPass(TableState& state, Connection* conn
   Status status = [&]() -> Status {
     mysql::CursorSpec spec = state.source->ChunkSpec(std::nullopt);
     std::string sql = spec.sql;
-    SLUICE_ASSIGN_OR_RETURN(
-        auto cursor,
-        mysql::StreamingCursor::Open(conn, options.protocol, std::move(spec), state.cursor_options));
+    SLUICE_ASSIGN_OR_RETURN(auto cursor,
+                            mysql::StreamingCursor::Open(conn, options.protocol, std::move(spec),
+                                                         state.cursor_options));
     ColumnBatch batch(state.source->schema());
     std::unique_ptr<ParquetFileWriter> writer;
     struct AbortGuard {
@@ -260,6 +278,9 @@ Result<std::vector<ChunkResult>> RunScanPass(TableState& state, Connection* conn
       }
     } guard{&writer};
     int64_t rows_in_file = 0;
+    std::unique_ptr<ChunkTransform> transform;
+    // Committed when the whole pass succeeds: a failed pass is redone from the start.
+    std::vector<std::unique_ptr<ChunkTransform>> file_transforms;
     int64_t first_row = 0;
     int64_t zero_dates_before = 0;
     int64_t batch_bytes = 0;
@@ -268,15 +289,19 @@ Result<std::vector<ChunkResult>> RunScanPass(TableState& state, Connection* conn
       result.index = static_cast<int>(results.size());
       result.file = PartName(result.index);
       result.rows = writer->rows_written();
-      if (result.rows != rows_in_file) {
+      int64_t dropped = transform ? transform->rows_dropped() : 0;
+      if (result.rows + dropped != rows_in_file) {
         return Status::Internal("file " + result.file + ": read " + std::to_string(rows_in_file) +
-                                " rows but wrote " + std::to_string(result.rows));
+                                " rows but wrote " + std::to_string(result.rows) +
+                                " and quarantined " + std::to_string(dropped));
       }
-      result.key_range = "rows " + std::to_string(first_row) + ".." +
-                         std::to_string(first_row + rows_in_file - 1);
+      if (transform) file_transforms.push_back(std::move(transform));
+      result.key_range =
+          "rows " + std::to_string(first_row) + ".." + std::to_string(first_row + rows_in_file - 1);
       result.zero_dates = cursor->stats().zero_dates - zero_dates_before;
       zero_dates_before = cursor->stats().zero_dates;
       SLUICE_RETURN_IF_ERROR(CommitFile(&writer, state.dir, &result));
+      if (options.on_file_committed) SLUICE_RETURN_IF_ERROR(options.on_file_committed(result));
       first_row += rows_in_file;
       rows_in_file = 0;
       results.push_back(std::move(result));
@@ -291,11 +316,17 @@ Result<std::vector<ChunkResult>> RunScanPass(TableState& state, Connection* conn
         int index = static_cast<int>(results.size());
         std::string range = "rows " + std::to_string(first_row) + "..";
         SLUICE_ASSIGN_OR_RETURN(
-            writer, options.writer_factory(state.dir + "/" + PartName(index),
-                                           state.source->schema(),
+            writer, options.writer_factory(state.dir + "/" + PartName(index), state.output_schema(),
                                            FileWriterOptions(state, range, sql)));
+        if (state.transform) {
+          SLUICE_ASSIGN_OR_RETURN(transform, state.transform->NewChunk(PartName(index)));
+        }
       }
-      SLUICE_RETURN_IF_ERROR(writer->WriteBatch(batch));
+      const ColumnBatch* out = &batch;
+      if (transform) {
+        SLUICE_ASSIGN_OR_RETURN(out, transform->Apply(batch));
+      }
+      SLUICE_RETURN_IF_ERROR(writer->WriteBatch(*out));
       rows_in_file += batch.num_rows();
       if (hooks.on_batch) {
         batch_bytes += BatchBytes(batch);
@@ -309,6 +340,7 @@ Result<std::vector<ChunkResult>> RunScanPass(TableState& state, Connection* conn
       return Status::Internal("scan read " + std::to_string(cursor->stats().rows) +
                               " rows but committed " + std::to_string(first_row));
     }
+    for (auto& done : file_transforms) SLUICE_RETURN_IF_ERROR(done->Commit());
     return Status::OK();
   }();
   if (status.ok()) return results;
@@ -392,7 +424,7 @@ std::map<int, ChunkResult> LoadProgress(const std::string& dir) {
 }
 
 std::string ManifestJson(const ExtractOptions& options, const ResolvedSource& source,
-                         const ExtractSummary& summary) {
+                         const Schema& output_schema, const ExtractSummary& summary) {
   json files = json::array();
   for (const auto& chunk : summary.chunks) {
     if (chunk.file.empty()) continue;
@@ -404,7 +436,7 @@ std::string ManifestJson(const ExtractOptions& options, const ResolvedSource& so
                      {"sha256", chunk.sha256}});
   }
   json schema = json::array();
-  for (const auto& column : source.schema().columns) {
+  for (const auto& column : output_schema.columns) {
     schema.push_back(
         {{"name", column.name}, {"type", DescribeType(column)}, {"nullable", column.nullable}});
   }
@@ -502,6 +534,9 @@ Result<std::unique_ptr<TableExtract>> TableExtract::Prepare(const ExtractOptions
   state.dir = options.dest + "/" + name;
   const ResolvedSource& source = *state.source;
   state.identity = PlanIdentity(options, source);
+  if (options.transform) {
+    SLUICE_ASSIGN_OR_RETURN(state.transform, options.transform(source, state.dir));
+  }
   std::string state_path = state.dir + "/" + kStateFile;
   bool scan = source.mode() == PartitionMode::kScan;
 
@@ -553,11 +588,14 @@ Result<std::vector<int>> TableExtract::Begin() {
   std::error_code ec;
   fs::create_directories(state.dir, ec);
   if (ec) return IoStatus("cannot create " + state.dir, ec);
-  SLUICE_RETURN_IF_ERROR(CleanDirectory(state.dir, /*parts_too=*/!state.previous || is_scan));
-  if (!state.previous) {
-    SLUICE_RETURN_IF_ERROR(
-        AtomicFile::WriteWhole(state.dir + "/" + kStateFile,
-                               StateJson(*state.source, state.identity, state.ranges).dump(2) + "\n"));
+  // With a transform nothing is reused: reused chunks would escape validation.
+  SLUICE_RETURN_IF_ERROR(CleanDirectory(
+      state.dir, /*parts_too=*/!state.previous || is_scan || state.transform != nullptr));
+  if (state.transform) SLUICE_RETURN_IF_ERROR(state.transform->Begin());
+  if (!state.previous || state.transform) {
+    SLUICE_RETURN_IF_ERROR(AtomicFile::WriteWhole(
+        state.dir + "/" + kStateFile,
+        StateJson(*state.source, state.identity, state.ranges).dump(2) + "\n"));
   }
   std::vector<int> pending;
   if (is_scan) {
@@ -608,6 +646,9 @@ Result<std::vector<ChunkResult>> TableExtract::RunTask(Connection* conn, int tas
   SLUICE_ASSIGN_OR_RETURN(ChunkResult result, RunKeyedChunk(state, conn, task, attempt, hooks));
   SLUICE_RETURN_IF_ERROR(
       AppendLineDurable(state.dir + "/" + kProgressFile, ChunkJson(result).dump()));
+  if (!result.file.empty() && state.options.on_file_committed) {
+    SLUICE_RETURN_IF_ERROR(state.options.on_file_committed(result));
+  }
   std::lock_guard<std::mutex> lock(state.mutex);
   state.done[task] = result;
   return std::vector<ChunkResult>{result};
@@ -639,8 +680,10 @@ Result<ExtractSummary> TableExtract::Finish(int64_t retries, double elapsed_seco
     }
   }
   summary.retries = retries;
-  SLUICE_RETURN_IF_ERROR(AtomicFile::WriteWhole(state.dir + "/" + kManifestFile,
-                                                ManifestJson(state.options, resolved, summary)));
+  if (state.transform) SLUICE_RETURN_IF_ERROR(state.transform->Finish());
+  SLUICE_RETURN_IF_ERROR(AtomicFile::WriteWhole(
+      state.dir + "/" + kManifestFile,
+      ManifestJson(state.options, resolved, state.output_schema(), summary)));
   summary.elapsed_seconds = elapsed_seconds;
   summary.peak_rss_bytes = PeakRssBytes();
   return summary;
@@ -735,7 +778,8 @@ Result<ExtractSummary> RunExtract(const ExtractOptions& options) {
   }
   for (auto& thread : threads) thread.join();
   if (!failure.ok()) return failure;
-  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return table->Finish(retries.load(), elapsed);
 }
 

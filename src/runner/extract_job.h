@@ -34,6 +34,41 @@ namespace sluice::runner {
 using WriterFactory = std::function<Result<std::unique_ptr<ParquetFileWriter>>(
     const std::string& path, const Schema& schema, const ParquetWriterOptions& options)>;
 
+/// Per-file conversion of batches between the cursor and the writer (value casts, contract
+/// checks, quarantined rows). One per attempt at one part file; owned by the thread running it.
+/// Destroyed without Commit(): everything of the attempt is discarded (a retry starts afresh).
+class ChunkTransform {
+ public:
+  virtual ~ChunkTransform() = default;
+  /// The batch to write for `in` (source schema); owned by this object, valid until the next
+  /// call. Errors stop the attempt (kValidationFailed is not retried).
+  virtual Result<const ColumnBatch*> Apply(const ColumnBatch& in) = 0;
+  /// Source rows that Apply() left out of the output (quarantined).
+  virtual int64_t rows_dropped() const = 0;
+  /// Called after the part file is committed.
+  virtual Status Commit() = 0;
+};
+
+/// The table-wide side of a ChunkTransform: made once per extract from the resolved source.
+/// Thread-safety: NewChunk() may be called from several chunk threads at once.
+class TableTransform {
+ public:
+  virtual ~TableTransform() = default;
+  /// Schema of the batches Apply() returns (what the part files hold).
+  virtual const Schema& output_schema() const = 0;
+  /// Called by TableExtract::Begin(): removes outputs of an earlier run (rejects, report).
+  virtual Status Begin() = 0;
+  virtual Result<std::unique_ptr<ChunkTransform>> NewChunk(const std::string& part_file) = 0;
+  /// Called by TableExtract::Finish() before the manifest; an error keeps the manifest from
+  /// being written and is returned by Finish().
+  virtual Status Finish() = 0;
+};
+
+/// Makes the table transform once the source is resolved (in TableExtract::Prepare). May fail
+/// (e.g. kValidationFailed when the contract's schema checks fail: no row is read then).
+using TableTransformFactory = std::function<Result<std::shared_ptr<TableTransform>>(
+    const mysql::ResolvedSource& source, const std::string& table_dir)>;
+
 struct ExtractOptions {
   mysql::ConnectionUrl url;
   mysql::ConnectionOptions connection;
@@ -60,6 +95,12 @@ struct ExtractOptions {
   WriterFactory writer_factory;
   /// Test seam: sleep this long after each batch of a chunk's first attempt (0 = off).
   int debug_batch_delay_ms = 0;
+  /// Optional casts/validation between cursor and writer. With a transform every run starts
+  /// afresh (earlier chunks are not reused: their rows would not be validated).
+  TableTransformFactory transform;
+  /// Optional: called (on the chunk's thread) after each part file is committed in
+  /// DEST/NAME/; may block (e.g. while an upload spool is full). An error fails the attempt.
+  std::function<Status(const ChunkResult& chunk)> on_file_committed;
 };
 
 struct ChunkResult {

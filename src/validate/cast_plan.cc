@@ -110,8 +110,8 @@ Result<CastPlan> CastPlan::Make(const std::vector<CastSpec>& casts, const Schema
       bool is_text = src.physical == PhysicalType::kByteArray;
       if (spec->target != CastTarget::kKeep) {
         if (!is_text) {
-          return PlanError(*spec, "type casts read text columns, but the source type is " +
-                                      DescribeType(src));
+          return PlanError(
+              *spec, "type casts read text columns, but the source type is " + DescribeType(src));
         }
         out.pass_through = false;
       } else if (is_text && (spec->trim || spec->empty_as_null)) {
@@ -149,7 +149,8 @@ Result<CastPlan> CastPlan::Make(const std::vector<CastSpec>& casts, const Schema
           } else {
             if (spec->precision < 1 || spec->precision > validate::kMaxDecimalPrecision ||
                 spec->scale < 0 || spec->scale > spec->precision) {
-              return PlanError(*spec, "DECIMAL needs 1 <= precision <= 38, 0 <= scale <= precision");
+              return PlanError(*spec,
+                               "DECIMAL needs 1 <= precision <= 38, 0 <= scale <= precision");
             }
             schema.logical = LogicalType::Decimal(spec->precision, spec->scale);
             // Parquet's rule: INT32 holds 9 decimal digits, INT64 holds 18, FLBA the rest.
@@ -168,15 +169,15 @@ Result<CastPlan> CastPlan::Make(const std::vector<CastSpec>& casts, const Schema
         case CastTarget::kDate:
         case CastTarget::kTimestamp: {
           bool date = out.spec.target == CastTarget::kDate;
-          std::string format = spec->format.empty()
-                                   ? (date ? "%Y-%m-%d" : "%Y-%m-%d %H:%M:%S%f")
-                                   : spec->format;
+          std::string format =
+              spec->format.empty() ? (date ? "%Y-%m-%d" : "%Y-%m-%d %H:%M:%S%f") : spec->format;
           auto pattern = DateTimePattern::Compile(format, date);
           if (!pattern.ok()) return PlanError(*spec, pattern.status().message());
           out.pattern = std::move(*pattern);
           schema.physical = date ? PhysicalType::kInt32 : PhysicalType::kInt64;
           schema.type_length = 0;
-          schema.logical = date ? LogicalType::Date() : LogicalType::Timestamp(TimeUnit::kMicros, false);
+          schema.logical =
+              date ? LogicalType::Date() : LogicalType::Timestamp(TimeUnit::kMicros, false);
           break;
         }
       }
@@ -197,7 +198,7 @@ namespace {
 
 // Per-Apply state for rows that failed a quarantine cast.
 struct Quarantine {
-  std::vector<uint8_t> rejected;        // one flag per input row
+  std::vector<uint8_t> rejected;          // one flag per input row
   std::vector<std::string> first_column;  // per input row (only for rejected ones)
   std::vector<std::string> reasons;
   int64_t count = 0;
@@ -248,7 +249,8 @@ Status CastPlan::Apply(const ColumnBatch& in, ColumnBatch* out, RejectSink* reje
     }
     const CastSpec& spec = plan.spec;
     const std::string& out_name = impl.output.columns[col].name;
-    dst.Reserve(rows, spec.target == CastTarget::kString ? static_cast<int64_t>(src.values().size()) : 0);
+    dst.Reserve(rows,
+                spec.target == CastTarget::kString ? static_cast<int64_t>(src.values().size()) : 0);
 
     // One failing value: apply on_error. Returns a non-OK status only for kFail.
     auto on_failure = [&](int64_t row, std::string_view text, const char* why) -> Status {
@@ -256,8 +258,8 @@ Status CastPlan::Apply(const ColumnBatch& in, ColumnBatch* out, RejectSink* reje
       switch (spec.on_error) {
         case OnError::kFail:
           return Status(StatusCode::kValidationFailed,
-                        "column " + spec.column + ", row " + impl.RowKey(in, row) + ": cannot cast " +
-                            value + " to " + plan.target_name + ": " + why +
+                        "column " + spec.column + ", row " + impl.RowKey(in, row) +
+                            ": cannot cast " + value + " to " + plan.target_name + ": " + why +
                             " (on_error: fail; use null or quarantine to keep going)");
         case OnError::kNull: {
           dst.AppendNull();
@@ -277,8 +279,8 @@ Status CastPlan::Apply(const ColumnBatch& in, ColumnBatch* out, RejectSink* reje
             quarantine.reasons.resize(static_cast<size_t>(rows));
           }
           auto slot = static_cast<size_t>(row);
-          std::string reason = spec.column + ": cannot cast " + value + " to " + plan.target_name +
-                               ": " + why;
+          std::string reason =
+              spec.column + ": cannot cast " + value + " to " + plan.target_name + ": " + why;
           if (!quarantine.rejected[slot]) {
             quarantine.rejected[slot] = 1;
             quarantine.first_column[slot] = spec.column;

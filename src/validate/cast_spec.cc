@@ -20,27 +20,42 @@ std::string SourceLocation::ToString() const {
 
 const char* OnErrorName(OnError on_error) {
   switch (on_error) {
-    case OnError::kFail: return "fail";
-    case OnError::kNull: return "null";
-    case OnError::kQuarantine: return "quarantine";
+    case OnError::kFail:
+      return "fail";
+    case OnError::kNull:
+      return "null";
+    case OnError::kQuarantine:
+      return "quarantine";
   }
   return "?";
 }
 
 const char* CheckKindName(CheckKind kind) {
   switch (kind) {
-    case CheckKind::kType: return "type";
-    case CheckKind::kNullable: return "nullable";
-    case CheckKind::kUnique: return "unique";
-    case CheckKind::kMin: return "min";
-    case CheckKind::kMax: return "max";
-    case CheckKind::kAllowed: return "allowed";
-    case CheckKind::kRegex: return "regex";
-    case CheckKind::kMinLength: return "min_length";
-    case CheckKind::kMaxLength: return "max_length";
-    case CheckKind::kRowCount: return "row_count";
-    case CheckKind::kUniqueColumns: return "unique_columns";
-    case CheckKind::kExpression: return "expression";
+    case CheckKind::kType:
+      return "type";
+    case CheckKind::kNullable:
+      return "nullable";
+    case CheckKind::kUnique:
+      return "unique";
+    case CheckKind::kMin:
+      return "min";
+    case CheckKind::kMax:
+      return "max";
+    case CheckKind::kAllowed:
+      return "allowed";
+    case CheckKind::kRegex:
+      return "regex";
+    case CheckKind::kMinLength:
+      return "min_length";
+    case CheckKind::kMaxLength:
+      return "max_length";
+    case CheckKind::kRowCount:
+      return "row_count";
+    case CheckKind::kUniqueColumns:
+      return "unique_columns";
+    case CheckKind::kExpression:
+      return "expression";
   }
   return "?";
 }
@@ -78,8 +93,9 @@ Result<CastSpec> ParseCastSpec(std::string_view text) {
   spec.location.key = "--cast " + std::string(text);
   size_t equals = text.find('=');
   if (equals == std::string_view::npos || equals == 0) {
-    return CastError(text, "expected COLUMN=TYPE[:FORMAT][:ON_ERROR], COLUMN=drop or "
-                           "COLUMN=rename:NEW");
+    return CastError(text,
+                     "expected COLUMN=TYPE[:FORMAT][:ON_ERROR], COLUMN=drop or "
+                     "COLUMN=rename:NEW");
   }
   spec.column = std::string(validate::TrimAscii(text.substr(0, equals)));
   std::string_view rest = text.substr(equals + 1);

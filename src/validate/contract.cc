@@ -91,7 +91,8 @@ class ContractParser {
       std::string key = it->first.Scalar();
       if (key == "version") {
         SLUICE_ASSIGN_OR_RETURN(std::string version, Scalar(it->second, key));
-        if (version != "1") return Error(it->second, key, "unsupported version '" + version + "' (expected 1)");
+        if (version != "1")
+          return Error(it->second, key, "unsupported version '" + version + "' (expected 1)");
       } else if (key == "tables") {
         SLUICE_RETURN_IF_ERROR(ExpectMap(it->second, key));
         for (auto table = it->second.begin(); table != it->second.end(); ++table) {
@@ -126,16 +127,16 @@ class ContractParser {
       } else if (key == "casts") {
         SLUICE_RETURN_IF_ERROR(ExpectMap(value, path));
         for (auto cast = value.begin(); cast != value.end(); ++cast) {
-          SLUICE_ASSIGN_OR_RETURN(CastSpec spec, ParseCast(cast->first.Scalar(), cast->first,
-                                                           cast->second, path));
+          SLUICE_ASSIGN_OR_RETURN(CastSpec spec,
+                                  ParseCast(cast->first.Scalar(), cast->first, cast->second, path));
           table.casts.push_back(std::move(spec));
         }
       } else if (key == "columns") {
         SLUICE_RETURN_IF_ERROR(ExpectMap(value, path));
         for (auto column = value.begin(); column != value.end(); ++column) {
-          SLUICE_ASSIGN_OR_RETURN(ColumnContract parsed,
-                                  ParseColumn(column->first.Scalar(), column->first,
-                                              column->second, path));
+          SLUICE_ASSIGN_OR_RETURN(
+              ColumnContract parsed,
+              ParseColumn(column->first.Scalar(), column->first, column->second, path));
           table.columns.push_back(std::move(parsed));
         }
       } else if (key == "checks") {
@@ -167,7 +168,11 @@ class ContractParser {
       } else if (key == "format") {
         SLUICE_ASSIGN_OR_RETURN(spec.format, Scalar(value, path));
       } else if (key == "on_error") {
-        SLUICE_ASSIGN_OR_RETURN(std::string mode, Scalar(value, path));
+        // YAML reads a bare `null` as the null value, not the word: accept both spellings.
+        std::string mode = "null";
+        if (!value.IsNull()) {
+          SLUICE_ASSIGN_OR_RETURN(mode, Scalar(value, path));
+        }
         if (mode == "fail") {
           spec.on_error = OnError::kFail;
         } else if (mode == "null") {
@@ -195,9 +200,10 @@ class ContractParser {
     if (has_type) {
       if (spec.target == CastTarget::kDate || spec.target == CastTarget::kTimestamp) {
         if (!spec.format.empty()) {
-          auto pattern = validate::DateTimePattern::Compile(spec.format,
-                                                            spec.target == CastTarget::kDate);
-          if (!pattern.ok()) return Error(node["format"], prefix + ".format", pattern.status().message());
+          auto pattern =
+              validate::DateTimePattern::Compile(spec.format, spec.target == CastTarget::kDate);
+          if (!pattern.ok())
+            return Error(node["format"], prefix + ".format", pattern.status().message());
         }
       } else if (!spec.format.empty()) {
         if (spec.target == CastTarget::kString) {
@@ -330,7 +336,8 @@ class ContractParser {
         check.args.push_back(std::move(expression));
         table->table_checks.push_back(std::move(check));
       } else {
-        return Error(it->first, path, "unknown table check (expected row_count, unique, expression)");
+        return Error(it->first, path,
+                     "unknown table check (expected row_count, unique, expression)");
       }
     }
     return Status::OK();
@@ -364,8 +371,10 @@ Result<const TableContract*> Contract::Select(const std::string& table) const {
     if (candidate.name == table) return &candidate;
   }
   std::string names;
-  for (const TableContract& candidate : tables) names += (names.empty() ? "" : ", ") + candidate.name;
-  return Status::NotFound(file + ": no section for table '" + table + "' (sections: " + names + ")");
+  for (const TableContract& candidate : tables)
+    names += (names.empty() ? "" : ", ") + candidate.name;
+  return Status::NotFound(file + ": no section for table '" + table + "' (sections: " + names +
+                          ")");
 }
 
 }  // namespace sluice

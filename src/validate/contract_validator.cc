@@ -48,9 +48,11 @@ struct Compiled {
   __int128 int_bound = 0;
   double double_bound = 0;
   std::string bytes_bound;
-  std::vector<__int128> int_set;  // sorted
+  std::vector<__int128> int_set;   // sorted
   std::vector<double> double_set;  // sorted
   std::unordered_set<std::string, StringHash, std::equal_to<>> bytes_set;
+  // Allowed lists of up to kLinearAllowed strings are scanned: cheaper than hashing short text.
+  std::vector<std::string> bytes_list;
   std::optional<RegexMatcher> regex;
   int64_t length = 0;
   std::vector<int> key_columns;  // unique / unique_columns
@@ -58,6 +60,8 @@ struct Compiled {
   int64_t row_min = -1;
   int64_t row_max = -1;
 };
+
+constexpr size_t kLinearAllowed = 16;
 
 struct Counter {
   int64_t count = 0;
@@ -78,7 +82,8 @@ Domain DomainOf(const ColumnSchema& column, IntLoad* load) {
       *load = lt.kind == K::kInteger && !lt.is_signed ? IntLoad::kU64 : IntLoad::kI64;
       return Domain::kInt;
     case PhysicalType::kFloat:
-    case PhysicalType::kDouble: return Domain::kDouble;
+    case PhysicalType::kDouble:
+      return Domain::kDouble;
     case PhysicalType::kFixedLenByteArray:
       if (lt.kind == K::kDecimal) {
         *load = IntLoad::kBigEndian;
@@ -88,7 +93,8 @@ Domain DomainOf(const ColumnSchema& column, IntLoad* load) {
     case PhysicalType::kByteArray:
       if (lt.kind == K::kDecimal) return Domain::kNone;  // rare; not compared
       return Domain::kBytes;
-    case PhysicalType::kInt96: return Domain::kNone;
+    case PhysicalType::kInt96:
+      return Domain::kNone;
   }
   return Domain::kNone;
 }
@@ -153,9 +159,12 @@ Result<__int128> ParseIntLiteral(const ColumnSchema& column, const std::string& 
   if (lt.kind == K::kTimestamp) {
     SLUICE_ASSIGN_OR_RETURN(int64_t micros, validate::ParseIsoTimestampMicros(text));
     switch (lt.unit) {
-      case TimeUnit::kMillis: return static_cast<__int128>(micros / 1000);
-      case TimeUnit::kMicros: return static_cast<__int128>(micros);
-      case TimeUnit::kNanos: return static_cast<__int128>(micros) * 1000;
+      case TimeUnit::kMillis:
+        return static_cast<__int128>(micros / 1000);
+      case TimeUnit::kMicros:
+        return static_cast<__int128>(micros);
+      case TimeUnit::kNanos:
+        return static_cast<__int128>(micros) * 1000;
     }
   }
   if (lt.kind == K::kTime) {
@@ -163,8 +172,8 @@ Result<__int128> ParseIntLiteral(const ColumnSchema& column, const std::string& 
   }
   __int128 value = 0;
   const char* why = "";
-  if (!validate::ParseDecimal(text, validate::NumberStyle::kPlain, validate::kMaxDecimalPrecision, 0,
-                              &value, &why)) {
+  if (!validate::ParseDecimal(text, validate::NumberStyle::kPlain, validate::kMaxDecimalPrecision,
+                              0, &value, &why)) {
     return Status::InvalidArgument("'" + text + "' is not an integer: " + why);
   }
   return value;
@@ -228,9 +237,7 @@ class ValidatorImpl : public ContractValidator {
     default_chunk_->Reset(rows_);
     return Status::OK();
   }
-  CastStats* cast_stats() override {
-    return &stream_cast_stats_;
-  }
+  CastStats* cast_stats() override { return &stream_cast_stats_; }
   std::unique_ptr<ValidationChunk> NewChunk(const std::string& label) override {
     return std::make_unique<ChunkImpl>(this, label, 0);
   }
@@ -310,8 +317,8 @@ Status ValidatorImpl::CompileColumnCheck(const CheckSpec& spec, int column, Comp
     case CheckKind::kMin:
     case CheckKind::kMax: {
       out->exclusive = spec.flag;
-      const char* op = spec.kind == CheckKind::kMin ? (spec.flag ? ">" : ">=")
-                                                    : (spec.flag ? "<" : "<=");
+      const char* op =
+          spec.kind == CheckKind::kMin ? (spec.flag ? ">" : ">=") : (spec.flag ? "<" : "<=");
       out->detail = std::string(op) + " " + spec.args[0];
       switch (out->domain) {
         case Domain::kInt: {
@@ -364,6 +371,9 @@ Status ValidatorImpl::CompileColumnCheck(const CheckSpec& spec, int column, Comp
         }
       }
       if (out->domain == Domain::kBool) out->domain = Domain::kInt;
+      if (out->bytes_set.size() <= kLinearAllowed) {
+        out->bytes_list.assign(out->bytes_set.begin(), out->bytes_set.end());
+      }
       std::sort(out->int_set.begin(), out->int_set.end());
       std::sort(out->double_set.begin(), out->double_set.end());
       return Status::OK();
@@ -495,6 +505,14 @@ Status ValidatorImpl::Compile(const TableContract& contract) {
       sets_.push_back(std::make_unique<UniqueKeySet>(options_.spill_dir));
     }
   }
+  // The budget is split evenly, so every set stays bounded without coordination. Each set gets
+  // at least kMinUniqueSetBytes: below that runs become tiny and a table spills into thousands
+  // of files (each an open descriptor until the merge) for no memory gain.
+  constexpr int64_t kMinUniqueSetBytes = 1 << 20;
+  for (auto& set : sets_) {
+    set->set_memory_limit(std::max<int64_t>(
+        kMinUniqueSetBytes, options_.unique_memory_bytes / static_cast<int64_t>(sets_.size())));
+  }
   cast_totals_.max_samples = options_.max_samples;
   stream_cast_stats_.max_samples = options_.max_samples;
   return Status::OK();
@@ -582,18 +600,8 @@ Status ValidatorImpl::CommitLocked(ChunkImpl* chunk) {
   }
   rows_ += chunk->rows_;
   cast_totals_.Merge(chunk->cast_stats_);
-  // Keep the key sets within the budget: spill the largest until under it.
-  while (true) {
-    int64_t memory = unique_memory_bytes();
-    peak_memory_ = std::max(peak_memory_, memory);
-    if (memory <= options_.unique_memory_bytes) break;
-    UniqueKeySet* largest = nullptr;
-    for (auto& set : sets_) {
-      if (largest == nullptr || set->memory_bytes() > largest->memory_bytes()) largest = set.get();
-    }
-    if (largest == nullptr || largest->size() == 0) break;
-    SLUICE_RETURN_IF_ERROR(largest->Spill());
-  }
+  for (auto& set : sets_) SLUICE_RETURN_IF_ERROR(set->status());
+  peak_memory_ = std::max(peak_memory_, unique_memory_bytes());
   return Status::OK();
 }
 
@@ -678,8 +686,9 @@ void ChunkImpl::Fail(Counter* counter, const ColumnBatch& batch, int64_t row, in
   ++counter->count;
   if (static_cast<int>(counter->samples.size()) < owner_->max_samples()) {
     counter->samples.push_back(
-        {RowKey(batch, row), validate::ValueJson(owner_->schema().columns[static_cast<size_t>(column)],
-                                                 batch.column(column), row)});
+        {RowKey(batch, row),
+         validate::ValueJson(owner_->schema().columns[static_cast<size_t>(column)],
+                             batch.column(column), row)});
   }
 }
 
@@ -693,16 +702,20 @@ void ChunkImpl::IntChecks(const Compiled& check, Counter* counter, const ColumnB
   const __int128 bound = check.int_bound;
   auto fails = [&](__int128 value) -> bool {
     switch (check.kind) {
-      case CheckKind::kMin: return check.exclusive ? value <= bound : value < bound;
-      case CheckKind::kMax: return check.exclusive ? value >= bound : value > bound;
+      case CheckKind::kMin:
+        return check.exclusive ? value <= bound : value < bound;
+      case CheckKind::kMax:
+        return check.exclusive ? value >= bound : value > bound;
       case CheckKind::kAllowed:
         return !std::binary_search(check.int_set.begin(), check.int_set.end(), value);
-      default: return false;
+      default:
+        return false;
     }
   };
   for (int64_t row = 0; row < rows; ++row) {
     if (nulls && !col.IsValid(row)) continue;
-    if (fails(LoadInt<L>(values, width, row))) [[unlikely]] Fail(counter, batch, row, check.column);
+    if (fails(LoadInt<L>(values, width, row))) [[unlikely]]
+      Fail(counter, batch, row, check.column);
   }
 }
 
@@ -758,7 +771,8 @@ void ChunkImpl::CollectKeys(const Compiled& check, const ColumnBatch& batch) {
       } else if (key.width() == 0) {
         row_key = key.BytesAt(row);
       } else {
-        row_key = {reinterpret_cast<const char*>(key.FixedAt(row)), static_cast<size_t>(key.width())};
+        row_key = {reinterpret_cast<const char*>(key.FixedAt(row)),
+                   static_cast<size_t>(key.width())};
       }
     } else {
       row_key = {reinterpret_cast<const char*>(&ordinal), 8};
@@ -800,12 +814,18 @@ void ChunkImpl::RunCheck(const Compiled& check, Counter* counter, const ColumnBa
   const bool nulls = col.has_nulls();
   if (check.domain == Domain::kInt) {
     switch (check.int_load) {
-      case IntLoad::kI32: return IntChecks<IntLoad::kI32>(check, counter, batch);
-      case IntLoad::kU32: return IntChecks<IntLoad::kU32>(check, counter, batch);
-      case IntLoad::kI64: return IntChecks<IntLoad::kI64>(check, counter, batch);
-      case IntLoad::kU64: return IntChecks<IntLoad::kU64>(check, counter, batch);
-      case IntLoad::kBigEndian: return IntChecks<IntLoad::kBigEndian>(check, counter, batch);
-      case IntLoad::kBool: return IntChecks<IntLoad::kBool>(check, counter, batch);
+      case IntLoad::kI32:
+        return IntChecks<IntLoad::kI32>(check, counter, batch);
+      case IntLoad::kU32:
+        return IntChecks<IntLoad::kU32>(check, counter, batch);
+      case IntLoad::kI64:
+        return IntChecks<IntLoad::kI64>(check, counter, batch);
+      case IntLoad::kU64:
+        return IntChecks<IntLoad::kU64>(check, counter, batch);
+      case IntLoad::kBigEndian:
+        return IntChecks<IntLoad::kBigEndian>(check, counter, batch);
+      case IntLoad::kBool:
+        return IntChecks<IntLoad::kBool>(check, counter, batch);
     }
   }
   if (check.domain == Domain::kDouble) {
@@ -824,19 +844,21 @@ void ChunkImpl::RunCheck(const Compiled& check, Counter* counter, const ColumnBa
         case CheckKind::kAllowed:
           fails = !std::binary_search(check.double_set.begin(), check.double_set.end(), value);
           break;
-        default: break;
+        default:
+          break;
       }
-      if (fails) [[unlikely]] Fail(counter, batch, row, check.column);
+      if (fails) [[unlikely]]
+        Fail(counter, batch, row, check.column);
     }
     return;
   }
   // Bytes domain (strings, binary, FLBA).
   for (int64_t row = 0; row < rows; ++row) {
     if (nulls && !col.IsValid(row)) continue;
-    std::string_view value =
-        col.width() == 0 ? col.BytesAt(row)
-                         : std::string_view(reinterpret_cast<const char*>(col.FixedAt(row)),
-                                            static_cast<size_t>(col.width()));
+    std::string_view value = col.width() == 0
+                                 ? col.BytesAt(row)
+                                 : std::string_view(reinterpret_cast<const char*>(col.FixedAt(row)),
+                                                    static_cast<size_t>(col.width()));
     bool fails = false;
     switch (check.kind) {
       case CheckKind::kMin:
@@ -845,18 +867,37 @@ void ChunkImpl::RunCheck(const Compiled& check, Counter* counter, const ColumnBa
       case CheckKind::kMax:
         fails = check.exclusive ? value >= check.bytes_bound : value > check.bytes_bound;
         break;
-      case CheckKind::kAllowed: fails = check.bytes_set.find(value) == check.bytes_set.end(); break;
-      case CheckKind::kRegex: fails = !check.regex->Matches(value); break;
+      case CheckKind::kAllowed:
+        if (!check.bytes_list.empty()) {
+          fails = true;
+          for (const std::string& allowed : check.bytes_list) {
+            if (allowed.size() == value.size() &&
+                std::memcmp(allowed.data(), value.data(), value.size()) == 0) {
+              fails = false;
+              break;
+            }
+          }
+        } else {
+          fails = check.bytes_set.find(value) == check.bytes_set.end();
+        }
+        break;
+      case CheckKind::kRegex:
+        fails = !check.regex->Matches(value);
+        break;
       case CheckKind::kMinLength:
         // Byte length bounds the character count: skip the decode when it decides.
-        fails = static_cast<int64_t>(value.size()) < check.length || Utf8Length(value) < check.length;
+        fails =
+            static_cast<int64_t>(value.size()) < check.length || Utf8Length(value) < check.length;
         break;
       case CheckKind::kMaxLength:
-        fails = static_cast<int64_t>(value.size()) > check.length && Utf8Length(value) > check.length;
+        fails =
+            static_cast<int64_t>(value.size()) > check.length && Utf8Length(value) > check.length;
         break;
-      default: break;
+      default:
+        break;
     }
-    if (fails) [[unlikely]] Fail(counter, batch, row, check.column);
+    if (fails) [[unlikely]]
+      Fail(counter, batch, row, check.column);
   }
 }
 
@@ -879,9 +920,8 @@ Status ChunkImpl::Consume(const ColumnBatch& batch) {
 
 }  // namespace
 
-Result<std::unique_ptr<ContractValidator>> ContractValidator::Make(const TableContract& contract,
-                                                                   const Schema& schema,
-                                                                   const ValidatorOptions& options) {
+Result<std::unique_ptr<ContractValidator>> ContractValidator::Make(
+    const TableContract& contract, const Schema& schema, const ValidatorOptions& options) {
   auto validator = std::make_unique<ValidatorImpl>(contract, schema, options);
   SLUICE_RETURN_IF_ERROR(validator->Compile(contract));
   return std::unique_ptr<ContractValidator>(std::move(validator));

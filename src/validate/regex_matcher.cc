@@ -197,16 +197,19 @@ class Parser {
   bool ClassEscape(char ch, ByteSet* set, bool* negated) {
     ByteSet out;
     switch (ch) {
-      case 'd': case 'D':
+      case 'd':
+      case 'D':
         for (unsigned c = '0'; c <= '9'; ++c) out.set(c);
         break;
-      case 'w': case 'W':
+      case 'w':
+      case 'W':
         for (unsigned c = '0'; c <= '9'; ++c) out.set(c);
         for (unsigned c = 'a'; c <= 'z'; ++c) out.set(c);
         for (unsigned c = 'A'; c <= 'Z'; ++c) out.set(c);
         out.set('_');
         break;
-      case 's': case 'S':
+      case 's':
+      case 'S':
         for (char c : std::string_view(" \t\n\r\f\v")) out.set(static_cast<unsigned char>(c));
         break;
       default:
@@ -219,13 +222,20 @@ class Parser {
 
   Result<unsigned char> LiteralEscape(char ch) {
     switch (ch) {
-      case 't': return static_cast<unsigned char>('\t');
-      case 'n': return static_cast<unsigned char>('\n');
-      case 'r': return static_cast<unsigned char>('\r');
-      case 'f': return static_cast<unsigned char>('\f');
-      case 'v': return static_cast<unsigned char>('\v');
-      case '0': return static_cast<unsigned char>('\0');
-      default: break;
+      case 't':
+        return static_cast<unsigned char>('\t');
+      case 'n':
+        return static_cast<unsigned char>('\n');
+      case 'r':
+        return static_cast<unsigned char>('\r');
+      case 'f':
+        return static_cast<unsigned char>('\f');
+      case 'v':
+        return static_cast<unsigned char>('\v');
+      case '0':
+        return static_cast<unsigned char>('\0');
+      default:
+        break;
     }
     if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) {
       return Unsupported(std::string("escape '\\") + ch + "'");
@@ -511,7 +521,8 @@ Result<RegexMatcher> RegexMatcher::Compile(std::string_view pattern) {
   for (size_t dfa = 0; dfa < sets.size(); ++dfa) {
     out.table_.resize((dfa + 1) * 256, -1);
     bool accepting = false;
-    for (int id : sets[dfa]) accepting |= states[static_cast<size_t>(id)].kind == NfaState::Kind::kMatch;
+    for (int id : sets[dfa])
+      accepting |= states[static_cast<size_t>(id)].kind == NfaState::Kind::kMatch;
     out.accepting_.push_back(accepting ? 1 : 0);
     for (unsigned byte = 0; byte < 256; ++byte) {
       std::fill(seen.begin(), seen.end(), 0);

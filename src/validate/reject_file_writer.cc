@@ -78,10 +78,10 @@ Schema RejectFileWriter::RejectSchema(const Schema& source_schema) {
   Schema schema = source_schema;
   // A rejected row may hold NULLs anywhere the cast later failed; keep every column OPTIONAL.
   for (ColumnSchema& col : schema.columns) col.nullable = true;
-  schema.columns.push_back(ColumnSchema{"_reject_column", PhysicalType::kByteArray, 0, false,
-                                        LogicalType::String()});
-  schema.columns.push_back(ColumnSchema{"_reject_reason", PhysicalType::kByteArray, 0, false,
-                                        LogicalType::String()});
+  schema.columns.push_back(
+      ColumnSchema{"_reject_column", PhysicalType::kByteArray, 0, false, LogicalType::String()});
+  schema.columns.push_back(
+      ColumnSchema{"_reject_reason", PhysicalType::kByteArray, 0, false, LogicalType::String()});
   return schema;
 }
 

@@ -69,7 +69,8 @@ std::string ValidationReport::ToJson() const {
   doc["failures"] = nlohmann::json::array();
   for (const CheckResult& failure : failures) {
     nlohmann::json item;
-    item["column"] = failure.column.empty() ? nlohmann::json(nullptr) : nlohmann::json(failure.column);
+    item["column"] =
+        failure.column.empty() ? nlohmann::json(nullptr) : nlohmann::json(failure.column);
     item["check"] = failure.check;
     item["detail"] = failure.detail;
     item["failure_count"] = failure.failure_count;

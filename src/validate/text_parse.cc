@@ -15,9 +15,12 @@ bool IsDigit(char ch) { return ch >= '0' && ch <= '9'; }
 
 char GroupChar(NumberStyle style) {
   switch (style) {
-    case NumberStyle::kPlain: return '\0';
-    case NumberStyle::kComma: return ',';
-    case NumberStyle::kDotComma: return '.';
+    case NumberStyle::kPlain:
+      return '\0';
+    case NumberStyle::kComma:
+      return ',';
+    case NumberStyle::kDotComma:
+      return '.';
   }
   return '\0';
 }
@@ -118,13 +121,13 @@ std::string_view TrimAscii(std::string_view text) {
   return text.substr(begin, end - begin);
 }
 
-bool ParseDecimal(std::string_view text, NumberStyle style, int precision, int scale,
-                  __int128* out, const char** why) {
+bool ParseDecimal(std::string_view text, NumberStyle style, int precision, int scale, __int128* out,
+                  const char** why) {
   NumberParts parts;
   if (!SplitNumber(text, style, /*allow_fraction=*/true, &parts, why)) return false;
   if (!parts.rest.empty()) {
     *why = parts.rest[0] == 'e' || parts.rest[0] == 'E' ? "exponents are not accepted"
-                                                         : "unexpected character";
+                                                        : "unexpected character";
     return false;
   }
   // Leading zeros do not count toward the precision.
@@ -142,7 +145,8 @@ bool ParseDecimal(std::string_view text, NumberStyle style, int precision, int s
     }
   }
   __int128 value = 0;
-  for (int idx = first; idx < parts.int_len; ++idx) value = value * 10 + (parts.int_digits[idx] - '0');
+  for (int idx = first; idx < parts.int_len; ++idx)
+    value = value * 10 + (parts.int_digits[idx] - '0');
   for (int idx = 0; idx < scale; ++idx) {
     int digit = static_cast<size_t>(idx) < parts.fraction.size()
                     ? parts.fraction[static_cast<size_t>(idx)] - '0'
@@ -153,8 +157,8 @@ bool ParseDecimal(std::string_view text, NumberStyle style, int precision, int s
   return true;
 }
 
-bool ParseInteger(std::string_view text, NumberStyle style, int64_t min, int64_t max,
-                  int64_t* out, const char** why) {
+bool ParseInteger(std::string_view text, NumberStyle style, int64_t min, int64_t max, int64_t* out,
+                  const char** why) {
   NumberParts parts;
   if (!SplitNumber(text, style, /*allow_fraction=*/false, &parts, why)) return false;
   if (!parts.rest.empty()) {
@@ -169,7 +173,8 @@ bool ParseInteger(std::string_view text, NumberStyle style, int64_t min, int64_t
     return false;
   }
   __int128 value = 0;
-  for (int idx = first; idx < parts.int_len; ++idx) value = value * 10 + (parts.int_digits[idx] - '0');
+  for (int idx = first; idx < parts.int_len; ++idx)
+    value = value * 10 + (parts.int_digits[idx] - '0');
   if (parts.negative) value = -value;
   if (value < min || value > max) {
     *why = "out of range";
@@ -271,14 +276,33 @@ Result<DateTimePattern> DateTimePattern::Compile(std::string_view pattern, bool 
     }
     Item item;
     switch (pattern[pos]) {
-      case 'Y': item = Item::kYear; has_year = true; break;
-      case 'm': item = Item::kMonth; has_month = true; break;
-      case 'd': item = Item::kDay; has_day = true; break;
-      case 'H': item = Item::kHour; break;
-      case 'M': item = Item::kMinute; break;
-      case 'S': item = Item::kSecond; break;
-      case 'f': item = Item::kFraction; break;
-      case '%': out.steps_.push_back({Item::kLiteral, '%'}); continue;
+      case 'Y':
+        item = Item::kYear;
+        has_year = true;
+        break;
+      case 'm':
+        item = Item::kMonth;
+        has_month = true;
+        break;
+      case 'd':
+        item = Item::kDay;
+        has_day = true;
+        break;
+      case 'H':
+        item = Item::kHour;
+        break;
+      case 'M':
+        item = Item::kMinute;
+        break;
+      case 'S':
+        item = Item::kSecond;
+        break;
+      case 'f':
+        item = Item::kFraction;
+        break;
+      case '%':
+        out.steps_.push_back({Item::kLiteral, '%'});
+        continue;
       default:
         return Status::InvalidArgument("format '" + out.text_ + "': unknown directive '%" +
                                        std::string(1, pattern[pos]) +
@@ -306,12 +330,24 @@ bool DateTimePattern::Parse(std::string_view text, int64_t* out, const char** wh
         ok = pos < text.size() && text[pos] == step.literal;
         if (ok) ++pos;
         break;
-      case Item::kYear: ok = ReadDigits(text, &pos, 4, 4, &year); break;
-      case Item::kMonth: ok = ReadDigits(text, &pos, 1, 2, &month); break;
-      case Item::kDay: ok = ReadDigits(text, &pos, 1, 2, &day); break;
-      case Item::kHour: ok = ReadDigits(text, &pos, 1, 2, &hour); break;
-      case Item::kMinute: ok = ReadDigits(text, &pos, 1, 2, &minute); break;
-      case Item::kSecond: ok = ReadDigits(text, &pos, 1, 2, &second); break;
+      case Item::kYear:
+        ok = ReadDigits(text, &pos, 4, 4, &year);
+        break;
+      case Item::kMonth:
+        ok = ReadDigits(text, &pos, 1, 2, &month);
+        break;
+      case Item::kDay:
+        ok = ReadDigits(text, &pos, 1, 2, &day);
+        break;
+      case Item::kHour:
+        ok = ReadDigits(text, &pos, 1, 2, &hour);
+        break;
+      case Item::kMinute:
+        ok = ReadDigits(text, &pos, 1, 2, &minute);
+        break;
+      case Item::kSecond:
+        ok = ReadDigits(text, &pos, 1, 2, &second);
+        break;
       case Item::kFraction:
         if (pos < text.size() && text[pos] == '.') {
           ++pos;
@@ -343,8 +379,7 @@ bool DateTimePattern::Parse(std::string_view text, int64_t* out, const char** wh
     *why = "unexpected text after the format";
     return false;
   }
-  if (month < 1 || month > 12 || day < 1 ||
-      day > DaysInMonth(year, static_cast<unsigned>(month))) {
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, static_cast<unsigned>(month))) {
     *why = "no such date";
     return false;
   }
@@ -363,7 +398,8 @@ bool DateTimePattern::Parse(std::string_view text, int64_t* out, const char** wh
 }
 
 Result<int64_t> ParseIsoDate(std::string_view text) {
-  static const auto* kPattern = new DateTimePattern(DateTimePattern::Compile("%Y-%m-%d", true).value());
+  static const auto* kPattern =
+      new DateTimePattern(DateTimePattern::Compile("%Y-%m-%d", true).value());
   int64_t out = 0;
   const char* why = "";
   if (!kPattern->Parse(text, &out, &why)) {
@@ -377,7 +413,8 @@ Result<int64_t> ParseIsoTimestampMicros(std::string_view text) {
       new DateTimePattern(DateTimePattern::Compile("%Y-%m-%d %H:%M:%S%f", false).value());
   static const auto* kT =
       new DateTimePattern(DateTimePattern::Compile("%Y-%m-%dT%H:%M:%S%f", false).value());
-  static const auto* kDay = new DateTimePattern(DateTimePattern::Compile("%Y-%m-%d", false).value());
+  static const auto* kDay =
+      new DateTimePattern(DateTimePattern::Compile("%Y-%m-%d", false).value());
   int64_t out = 0;
   const char* why = "";
   if (kSpace->Parse(text, &out, &why) || kT->Parse(text, &out, &why) ||

@@ -37,12 +37,12 @@ std::string_view TrimAscii(std::string_view text);
 /// fraction. Rounding rule: none. A value with more than `scale` fraction digits is rejected
 /// unless the extra digits are all zero; a value with more than precision - scale integer
 /// digits is rejected. No exponents.
-bool ParseDecimal(std::string_view text, NumberStyle style, int precision, int scale,
-                  __int128* out, const char** why);
+bool ParseDecimal(std::string_view text, NumberStyle style, int precision, int scale, __int128* out,
+                  const char** why);
 
 /// Parses an integer in [min, max] (no fraction, no exponent), grouping per `style`.
-bool ParseInteger(std::string_view text, NumberStyle style, int64_t min, int64_t max,
-                  int64_t* out, const char** why);
+bool ParseInteger(std::string_view text, NumberStyle style, int64_t min, int64_t max, int64_t* out,
+                  const char** why);
 
 /// Parses a finite double (exponent allowed; "nan" and "inf" are rejected).
 bool ParseDouble(std::string_view text, NumberStyle style, double* out, const char** why);

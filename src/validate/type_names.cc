@@ -47,17 +47,16 @@ Result<std::string> NormalizeTypeName(std::string_view name) {
     return "decimal(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
   }
   static const std::pair<const char*, const char*> kAliases[] = {
-      {"int", "int64"},       {"bigint", "int64"},      {"varchar", "string"},
-      {"text", "string"},     {"utf8", "string"},       {"boolean", "bool"},
-      {"datetime", "timestamp"}, {"float64", "double"}, {"float32", "float"},
-      {"bytes", "binary"},
+      {"int", "int64"},     {"bigint", "int64"}, {"varchar", "string"},     {"text", "string"},
+      {"utf8", "string"},   {"boolean", "bool"}, {"datetime", "timestamp"}, {"float64", "double"},
+      {"float32", "float"}, {"bytes", "binary"},
   };
   for (const auto& [alias, canonical] : kAliases) {
     if (lower == alias) return std::string(canonical);
   }
-  static const char* kNames[] = {"bool",   "int8",   "int16",  "int32",  "int64",     "uint8",
-                                 "uint16", "uint32", "uint64", "float",  "double",    "string",
-                                 "json",   "binary", "date",   "time",   "timestamp", "uuid"};
+  static const char* kNames[] = {"bool",   "int8",   "int16",  "int32", "int64",     "uint8",
+                                 "uint16", "uint32", "uint64", "float", "double",    "string",
+                                 "json",   "binary", "date",   "time",  "timestamp", "uuid"};
   for (const char* known : kNames) {
     if (lower == known) return lower;
   }
@@ -74,7 +73,8 @@ std::string TypeNameOf(const ColumnSchema& column) {
     return "decimal(" + std::to_string(lt.precision) + "," + std::to_string(lt.scale) + ")";
   }
   switch (column.physical) {
-    case PhysicalType::kBoolean: return "bool";
+    case PhysicalType::kBoolean:
+      return "bool";
     case PhysicalType::kInt32:
       if (lt.kind == K::kDate) return "date";
       if (lt.kind == K::kTime) return "time";
@@ -89,9 +89,12 @@ std::string TypeNameOf(const ColumnSchema& column) {
         return std::string(lt.is_signed ? "int" : "uint") + std::to_string(lt.bit_width);
       }
       return "int64";
-    case PhysicalType::kInt96: return "timestamp";
-    case PhysicalType::kFloat: return "float";
-    case PhysicalType::kDouble: return "double";
+    case PhysicalType::kInt96:
+      return "timestamp";
+    case PhysicalType::kFloat:
+      return "float";
+    case PhysicalType::kDouble:
+      return "double";
     case PhysicalType::kByteArray:
       if (lt.kind == K::kString || lt.kind == K::kEnum) return "string";
       if (lt.kind == K::kJson) return "json";
@@ -135,15 +138,22 @@ Status ParseCastTarget(std::string_view name, CastSpec* spec) {
 
 std::string CastTargetName(const CastSpec& spec) {
   switch (spec.target) {
-    case CastTarget::kKeep: return "unchanged";
-    case CastTarget::kString: return "STRING";
-    case CastTarget::kInt32: return "INT32";
-    case CastTarget::kInt64: return "INT64";
-    case CastTarget::kDouble: return "DOUBLE";
+    case CastTarget::kKeep:
+      return "unchanged";
+    case CastTarget::kString:
+      return "STRING";
+    case CastTarget::kInt32:
+      return "INT32";
+    case CastTarget::kInt64:
+      return "INT64";
+    case CastTarget::kDouble:
+      return "DOUBLE";
     case CastTarget::kDecimal:
       return "DECIMAL(" + std::to_string(spec.precision) + "," + std::to_string(spec.scale) + ")";
-    case CastTarget::kDate: return "DATE";
-    case CastTarget::kTimestamp: return "TIMESTAMP";
+    case CastTarget::kDate:
+      return "DATE";
+    case CastTarget::kTimestamp:
+      return "TIMESTAMP";
   }
   return "?";
 }

@@ -74,6 +74,19 @@ void UniqueKeySet::Grow() {
 }
 
 bool UniqueKeySet::Insert(std::string_view key, uint64_t hash) {
+  const bool table_full = static_cast<size_t>(count_ + 1) * 2 > slots_.size();
+  const bool arena_full = arena_.size() + 4 + key.size() > arena_.capacity();
+  if ((table_full || arena_full) && memory_limit_ > 0 && count_ > 0) {
+    // What the growth would allocate: a table of twice the slots, or a doubled arena.
+    int64_t next = memory_bytes();
+    if (table_full) next += static_cast<int64_t>(slots_.size() * sizeof(Slot));
+    if (arena_full)
+      next += static_cast<int64_t>(std::max<size_t>(arena_.capacity(), 4 + key.size()));
+    if (next > memory_limit_) {
+      Status spilled = Spill();
+      if (!spilled.ok() && status_.ok()) status_ = spilled;
+    }
+  }
   if (static_cast<size_t>(count_ + 1) * 2 > slots_.size()) Grow();
   const size_t mask = slots_.size() - 1;
   size_t idx = hash & mask;

@@ -31,8 +31,13 @@ class UniqueKeySet {
   UniqueKeySet(const UniqueKeySet&) = delete;
   UniqueKeySet& operator=(const UniqueKeySet&) = delete;
 
-  /// Adds `key`; false when it is already in memory (a duplicate).
+  /// Adds `key`; false when it is already in memory (a duplicate). When growing the table or
+  /// the arena would pass memory_limit(), the in-memory keys are spilled first; a spill error
+  /// is kept in status() (the key is then counted as new).
   bool Insert(std::string_view key, uint64_t hash);
+  /// Bytes the in-memory part may use (0 = unlimited); growth beyond it spills instead.
+  void set_memory_limit(int64_t bytes) { memory_limit_ = bytes; }
+  const Status& status() const { return status_; }
   /// Heap bytes of the in-memory table and key arena.
   int64_t memory_bytes() const {
     return static_cast<int64_t>(arena_.capacity() + slots_.capacity() * sizeof(Slot));
@@ -58,6 +63,8 @@ class UniqueKeySet {
   std::vector<Slot> slots_;
   int64_t count_ = 0;
   std::vector<std::FILE*> runs_;
+  int64_t memory_limit_ = 0;
+  Status status_;
 };
 
 }  // namespace sluice::validate

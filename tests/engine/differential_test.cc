@@ -98,24 +98,50 @@ struct QueryCase {
 // {O} orders (50k rows, skewed and NULL cust_id, NULL-heavy amounts), {C} customers (2k),
 // {E} an empty file with the orders schema, {D} decimals up to DECIMAL(38,10).
 const QueryCase kQueries[] = {
-    {"SELECT count(*), count(cust_id), count(amount), sum(amount), min(amount), max(amount), sum(qty), avg(qty) FROM {O}", false},
-    {"SELECT status, count(*), sum(amount), avg(amount), min(ts), max(ts) FROM {O} GROUP BY status", false},
-    {"SELECT cust_id, count(*) AS n, sum(qty) AS q FROM {O} GROUP BY cust_id HAVING count(*) > 30", false},
+    {"SELECT count(*), count(cust_id), count(amount), sum(amount), min(amount), max(amount), "
+     "sum(qty), avg(qty) FROM {O}",
+     false},
+    {"SELECT status, count(*), sum(amount), avg(amount), min(ts), max(ts) FROM {O} GROUP BY status",
+     false},
+    {"SELECT cust_id, count(*) AS n, sum(qty) AS q FROM {O} GROUP BY cust_id HAVING count(*) > 30",
+     false},
     {"SELECT count(DISTINCT cust_id), count(DISTINCT status), count(DISTINCT qty) FROM {O}", false},
-    {"SELECT qty, stddev_samp(price), var_samp(price), avg(price), sum(price) FROM {O} GROUP BY qty", false},
-    {"SELECT o.oid, c.name, o.amount FROM {O} o JOIN {C} c ON o.cust_id = c.id WHERE o.oid < 300", false},
-    {"SELECT c.region, count(*), sum(o.amount) FROM {O} o JOIN {C} c ON o.cust_id = c.id GROUP BY c.region", false},
-    {"SELECT c.id, c.name, count(o.oid) AS n FROM {C} c LEFT JOIN {O} o ON o.cust_id = c.id GROUP BY c.id, c.name", false},
-    {"SELECT o.oid, c.id FROM {O} o LEFT JOIN {C} c ON o.cust_id = c.id WHERE o.oid % 97 = 0", false},
-    {"SELECT o.oid, c.region FROM {O} o LEFT JOIN {C} c ON o.cust_id = c.id AND c.region = 'north' WHERE o.oid < 500", false},
-    {"SELECT a.oid, b.oid FROM {O} a JOIN {O} b ON a.cust_id = b.cust_id AND a.qty = b.qty WHERE a.oid < 200 AND b.oid < 2000", false},
-    {"SELECT oid, amount * 2 + 1, amount - credit, qty * 3, price / 2 FROM {O} JOIN {C} ON cust_id = id WHERE oid < 100", false},
-    {"SELECT oid, CASE WHEN amount IS NULL THEN 'none' WHEN amount > 5000 THEN 'big' ELSE 'small' END, coalesce(status, 'unknown') FROM {O} WHERE oid < 1000", false},
-    {"SELECT oid FROM {O} WHERE status IN ('paid', 'shipped') AND qty BETWEEN 2 AND 4 AND oid < 5000", false},
+    {"SELECT qty, stddev_samp(price), var_samp(price), avg(price), sum(price) FROM {O} GROUP BY "
+     "qty",
+     false},
+    {"SELECT o.oid, c.name, o.amount FROM {O} o JOIN {C} c ON o.cust_id = c.id WHERE o.oid < 300",
+     false},
+    {"SELECT c.region, count(*), sum(o.amount) FROM {O} o JOIN {C} c ON o.cust_id = c.id GROUP BY "
+     "c.region",
+     false},
+    {"SELECT c.id, c.name, count(o.oid) AS n FROM {C} c LEFT JOIN {O} o ON o.cust_id = c.id GROUP "
+     "BY c.id, c.name",
+     false},
+    {"SELECT o.oid, c.id FROM {O} o LEFT JOIN {C} c ON o.cust_id = c.id WHERE o.oid % 97 = 0",
+     false},
+    {"SELECT o.oid, c.region FROM {O} o LEFT JOIN {C} c ON o.cust_id = c.id AND c.region = 'north' "
+     "WHERE o.oid < 500",
+     false},
+    {"SELECT a.oid, b.oid FROM {O} a JOIN {O} b ON a.cust_id = b.cust_id AND a.qty = b.qty WHERE "
+     "a.oid < 200 AND b.oid < 2000",
+     false},
+    {"SELECT oid, amount * 2 + 1, amount - credit, qty * 3, price / 2 FROM {O} JOIN {C} ON cust_id "
+     "= id WHERE oid < 100",
+     false},
+    {"SELECT oid, CASE WHEN amount IS NULL THEN 'none' WHEN amount > 5000 THEN 'big' ELSE 'small' "
+     "END, coalesce(status, 'unknown') FROM {O} WHERE oid < 1000",
+     false},
+    {"SELECT oid FROM {O} WHERE status IN ('paid', 'shipped') AND qty BETWEEN 2 AND 4 AND oid < "
+     "5000",
+     false},
     {"SELECT oid FROM {O} WHERE status NOT IN ('paid', 'shipped') AND oid < 3000", false},
-    {"SELECT name, lower(name), upper(region), length(name), substr(name, 2, 3), trim('  ' || region || ' '), concat(name, '-', region) FROM {C} WHERE id < 200", false},
+    {"SELECT name, lower(name), upper(region), length(name), substr(name, 2, 3), trim('  ' || "
+     "region || ' '), concat(name, '-', region) FROM {C} WHERE id < 200",
+     false},
     {"SELECT name FROM {C} WHERE name LIKE 'cust1%5' OR name LIKE '%99'", false},
-    {"SELECT year(birth), month(birth), day(birth), extract(year FROM birth), date_trunc('month', birth) FROM {C} WHERE id < 300", false},
+    {"SELECT year(birth), month(birth), day(birth), extract(year FROM birth), date_trunc('month', "
+     "birth) FROM {C} WHERE id < 300",
+     false},
     {"SELECT year(ts) AS y, count(*) FROM {O} GROUP BY y", false},
     {"SELECT * FROM {O} ORDER BY amount DESC NULLS LAST, oid LIMIT 20", true},
     {"SELECT oid, price FROM {O} ORDER BY price NULLS FIRST, oid LIMIT 15 OFFSET 5", true},
@@ -128,20 +154,48 @@ const QueryCase kQueries[] = {
     {"SELECT * FROM {E} ORDER BY oid LIMIT 3", true},
     {"SELECT sum(big), min(big), max(big), sum(small), avg(small) FROM {D}", false},
     {"SELECT k, big * 2, small * small, big + small, -small FROM {D} WHERE k < 50", false},
-    {"SELECT CAST(small AS INTEGER), CAST(small AS DOUBLE), CAST(small AS DECIMAL(12,1)), CAST(k AS VARCHAR) FROM {D} WHERE k % 37 = 0", false},
-    {"WITH t AS (SELECT cust_id, sum(amount) AS s FROM {O} GROUP BY cust_id) SELECT c.region, max(t.s), count(*) FROM t JOIN {C} c ON t.cust_id = c.id GROUP BY c.region", false},
-    {"SELECT x.region, x.n FROM (SELECT region, count(*) AS n FROM {C} GROUP BY region) x WHERE x.n > 10", false},
+    {"SELECT CAST(small AS INTEGER), CAST(small AS DOUBLE), CAST(small AS DECIMAL(12,1)), CAST(k "
+     "AS VARCHAR) FROM {D} WHERE k % 37 = 0",
+     false},
+    {"WITH t AS (SELECT cust_id, sum(amount) AS s FROM {O} GROUP BY cust_id) SELECT c.region, "
+     "max(t.s), count(*) FROM t JOIN {C} c ON t.cust_id = c.id GROUP BY c.region",
+     false},
+    {"SELECT x.region, x.n FROM (SELECT region, count(*) AS n FROM {C} GROUP BY region) x WHERE "
+     "x.n > 10",
+     false},
     {"SELECT id AS k FROM {C} WHERE id < 10 UNION ALL SELECT oid FROM {O} WHERE oid < 10", false},
     {"SELECT status, qty, count(*) FROM {O} WHERE oid > 40000 GROUP BY status, qty", false},
     {"SELECT DISTINCT region FROM {C}", false},
     {"SELECT cust_id, min(status), max(status) FROM {O} GROUP BY cust_id", false},
-    {"SELECT 1 + 2, 'a' || 'b', 7 // 2, 7 % 3, 1.5 * 2.25, CAST('2024-02-29' AS DATE) + 1, NULL IS NULL", false},
+    {"SELECT 1 + 2, 'a' || 'b', 7 // 2, 7 % 3, 1.5 * 2.25, CAST('2024-02-29' AS DATE) + 1, NULL IS "
+     "NULL",
+     false},
     {"SELECT oid FROM {O} WHERE amount > 9990 AND oid > 100", false},
-    {"SELECT region, count(*) AS n FROM {C} WHERE region IS NOT NULL GROUP BY region HAVING count(*) > 300 ORDER BY 2 DESC, region", true},
-    {"SELECT c.region, o.status, count(*), sum(o.qty) FROM {C} c JOIN {O} o ON c.id = o.cust_id JOIN {C} c2 ON c2.id = c.id GROUP BY c.region, o.status", false},
-    {"SELECT oid, ts FROM {O} WHERE ts >= TIMESTAMP '2023-03-01 00:00:00' AND ts < '2023-03-05' ORDER BY ts, oid", true},
-    {"SELECT cust_id, sum(amount) AS s FROM {O} GROUP BY cust_id ORDER BY s DESC NULLS LAST, cust_id LIMIT 10", true},
+    {"SELECT region, count(*) AS n FROM {C} WHERE region IS NOT NULL GROUP BY region HAVING "
+     "count(*) > 300 ORDER BY 2 DESC, region",
+     true},
+    {"SELECT c.region, o.status, count(*), sum(o.qty) FROM {C} c JOIN {O} o ON c.id = o.cust_id "
+     "JOIN {C} c2 ON c2.id = c.id GROUP BY c.region, o.status",
+     false},
+    {"SELECT oid, ts FROM {O} WHERE ts >= TIMESTAMP '2023-03-01 00:00:00' AND ts < '2023-03-05' "
+     "ORDER BY ts, oid",
+     true},
+    {"SELECT cust_id, sum(amount) AS s FROM {O} GROUP BY cust_id ORDER BY s DESC NULLS LAST, "
+     "cust_id LIMIT 10",
+     true},
     {"SELECT count(*) FROM {O} WHERE oid >= 49000", false},
+    {"SELECT qty, count(*) FROM {O} GROUP BY qty HAVING sum(amount) > 100000 ORDER BY qty", true},
+    {"SELECT o.status, c.region, count(*) FROM {O} o LEFT JOIN {C} c ON o.cust_id = c.id GROUP BY "
+     "o.status, c.region",
+     false},
+    {"SELECT region, avg(credit), min(birth), max(name) FROM {C} GROUP BY ALL", false},
+    {"SELECT count(*) FROM (SELECT DISTINCT cust_id, qty FROM {O})", false},
+    {"SELECT x.region, y.n FROM (SELECT DISTINCT region FROM {C}) x LEFT JOIN (SELECT region, "
+     "count(*) n FROM {C} WHERE id < 100 GROUP BY region) y ON x.region = y.region",
+     false},
+    {"SELECT count(*) FROM {O} a JOIN {O} b ON a.cust_id = b.cust_id WHERE a.oid < 3000 AND b.oid "
+     "< 3000",
+     false},
 };
 
 class DifferentialTest : public ::testing::Test {
@@ -152,14 +206,29 @@ class DifferentialTest : public ::testing::Test {
     dir_ = pattern;
     const std::string d = dir_;
     const std::vector<std::string> statements = {
-        "COPY (SELECT i AS id, CASE WHEN i % 17 = 0 THEN NULL ELSE 'cust' || i END AS name, CASE WHEN i % 11 = 0 THEN NULL ELSE ['north','south','east','west','central'][1 + i % 5] END AS region, DATE '1950-01-01' + (i * 7 % 20000)::INT AS birth, ((i * 37) % 100000 / 100.0)::DECIMAL(10,2) AS credit FROM range(1, 2001) t(i)) TO '" + d + "/cust.parquet' (FORMAT PARQUET, ROW_GROUP_SIZE 500)",
-        "COPY (SELECT i AS oid, CASE WHEN i % 50 = 0 THEN NULL WHEN i % 3 = 0 THEN 1 ELSE (hash(i) % 2100)::BIGINT + 1 END AS cust_id, CASE WHEN i % 4 = 0 THEN NULL ELSE ((hash(i * 3) % 10000000)::BIGINT / 1000.0)::DECIMAL(18,4) END AS amount, (i % 9)::INTEGER AS qty, CASE WHEN i % 13 = 0 THEN NULL ELSE (hash(i*7) % 100000) / 77.0 END AS price, TIMESTAMP '2023-01-01 00:00:00' + to_seconds((i * 613) % 40000000) AS ts, ['new','paid','shipped','cancelled', NULL][1 + i % 5] AS status FROM range(1, 50001) t(i)) TO '" + d + "/orders.parquet' (FORMAT PARQUET, ROW_GROUP_SIZE 8192)",
-        "COPY (SELECT * FROM read_parquet('" + d + "/orders.parquet') WHERE false) TO '" + d + "/empty.parquet' (FORMAT PARQUET)",
-        "COPY (SELECT i AS k, (i::DECIMAL(38,0) * 12345678901234567890::DECIMAL(38,0) / 7)::DECIMAL(38,10) AS big, (i - 500)::DECIMAL(9,3) AS small FROM range(1000) t(i)) TO '" + d + "/dec.parquet' (FORMAT PARQUET)",
+        "COPY (SELECT i AS id, CASE WHEN i % 17 = 0 THEN NULL ELSE 'cust' || i END AS name, CASE "
+        "WHEN i % 11 = 0 THEN NULL ELSE ['north','south','east','west','central'][1 + i % 5] END "
+        "AS region, DATE '1950-01-01' + (i * 7 % 20000)::INT AS birth, ((i * 37) % 100000 / "
+        "100.0)::DECIMAL(10,2) AS credit FROM range(1, 2001) t(i)) TO '" +
+            d + "/cust.parquet' (FORMAT PARQUET, ROW_GROUP_SIZE 500)",
+        "COPY (SELECT i AS oid, CASE WHEN i % 50 = 0 THEN NULL WHEN i % 3 = 0 THEN 1 ELSE (hash(i) "
+        "% 2100)::BIGINT + 1 END AS cust_id, CASE WHEN i % 4 = 0 THEN NULL ELSE ((hash(i * 3) % "
+        "10000000)::BIGINT / 1000.0)::DECIMAL(18,4) END AS amount, (i % 9)::INTEGER AS qty, CASE "
+        "WHEN i % 13 = 0 THEN NULL ELSE (hash(i*7) % 100000) / 77.0 END AS price, TIMESTAMP "
+        "'2023-01-01 00:00:00' + to_seconds((i * 613) % 40000000) AS ts, "
+        "['new','paid','shipped','cancelled', NULL][1 + i % 5] AS status FROM range(1, 50001) "
+        "t(i)) TO '" +
+            d + "/orders.parquet' (FORMAT PARQUET, ROW_GROUP_SIZE 8192)",
+        "COPY (SELECT * FROM read_parquet('" + d + "/orders.parquet') WHERE false) TO '" + d +
+            "/empty.parquet' (FORMAT PARQUET)",
+        "COPY (SELECT i AS k, (i::DECIMAL(38,0) * 12345678901234567890::DECIMAL(38,0) / "
+        "7)::DECIMAL(38,10) AS big, (i - 500)::DECIMAL(9,3) AS small FROM range(1000) t(i)) TO '" +
+            d + "/dec.parquet' (FORMAT PARQUET)",
     };
     for (const auto& statement : statements) {
       int rc = 0;
-      std::string out = Shell(std::string(SLUICE_PQCHECK) + " sql " + Quote(statement) + " 2>&1", &rc);
+      std::string out =
+          Shell(std::string(SLUICE_PQCHECK) + " sql " + Quote(statement) + " 2>&1", &rc);
       ASSERT_EQ(rc, 0) << out;
     }
   }
@@ -179,7 +248,8 @@ class DifferentialTest : public ::testing::Test {
     return sql;
   }
 
-  static Result<std::vector<std::string>> RunSluice(const std::string& sql, const QueryOptions& options) {
+  static Result<std::vector<std::string>> RunSluice(const std::string& sql,
+                                                    const QueryOptions& options) {
     QueryEngine engine(options);
     std::ostringstream out;
     auto sink = MakeTextSink(OutputFormat::kJsonl, &out);
@@ -190,7 +260,8 @@ class DifferentialTest : public ::testing::Test {
   static void Compare(const QueryCase& query, const QueryOptions& options) {
     std::string sql = Expand(query.sql);
     int rc = 0;
-    std::string expected_text = Shell(std::string(SLUICE_PQCHECK) + " sql " + Quote(sql) + " 2>&1", &rc);
+    std::string expected_text =
+        Shell(std::string(SLUICE_PQCHECK) + " sql " + Quote(sql) + " 2>&1", &rc);
     ASSERT_EQ(rc, 0) << "DuckDB failed on " << sql << ": " << expected_text;
     auto got = RunSluice(sql, options);
     ASSERT_TRUE(got.ok()) << sql << ": " << got.status().ToString();
@@ -210,8 +281,8 @@ class DifferentialTest : public ::testing::Test {
       ASSERT_EQ(got_rows[row].size(), expected_rows[row].size()) << sql;
       for (size_t col = 0; col < got_rows[row].size(); ++col) {
         ASSERT_TRUE(SameValue(got_rows[row][col], expected_rows[row][col]))
-            << sql << "\nrow " << row << " column " << col << ": sluice " << got_rows[row][col].dump()
-            << " vs DuckDB " << expected_rows[row][col].dump();
+            << sql << "\nrow " << row << " column " << col << ": sluice "
+            << got_rows[row][col].dump() << " vs DuckDB " << expected_rows[row][col].dump();
       }
     }
   }
@@ -248,18 +319,33 @@ TEST_F(DifferentialTest, PruningSkipsRowGroupsWithoutChangingResults) {
   std::ostringstream out;
   auto sink = MakeTextSink(OutputFormat::kJsonl, &out);
   QueryStats stats;
-  ASSERT_TRUE(engine.Execute(Expand("SELECT count(*) FROM {O} WHERE oid >= 49000"), sink.get(), &stats).ok());
+  ASSERT_TRUE(
+      engine.Execute(Expand("SELECT count(*) FROM {O} WHERE oid >= 49000"), sink.get(), &stats)
+          .ok());
   EXPECT_EQ(out.str(), "{\"count_star()\":1001}\n");
   // 50k rows in row groups of 8192: oid >= 49000 lives in the last two (40961..49152, 49153..).
   EXPECT_EQ(stats.row_groups_read, 2);
   EXPECT_EQ(stats.row_groups_skipped, 5);
 }
 
+TEST_F(DifferentialTest, TablesRegisteredByName) {
+  QueryEngine engine(QueryOptions{});
+  ASSERT_TRUE(engine.RegisterTable("Orders", dir_ + "/orders.parquet").ok());
+  ASSERT_TRUE(engine.RegisterTable("customers", dir_).ok() == false);  // schemas differ
+  EXPECT_EQ(engine.RegisterTable("nothing", dir_ + "/none-*.parquet").code(),
+            StatusCode::kNotFound);
+  std::ostringstream out;
+  auto sink = MakeTextSink(OutputFormat::kJsonl, &out);
+  ASSERT_TRUE(
+      engine.Execute("SELECT count(*) AS n FROM orders o WHERE o.qty = 0", sink.get()).ok());
+  EXPECT_EQ(out.str(), "{\"n\":5555}\n");
+}
+
 TEST_F(DifferentialTest, ExplainShowsPushdownAndBuildSide) {
   QueryEngine engine(QueryOptions{});
-  auto plan = engine.Explain(Expand(
-      "SELECT c.region, sum(o.amount) FROM {O} o JOIN {C} c ON o.cust_id = c.id "
-      "WHERE o.qty > 3 + 2 GROUP BY c.region"));
+  auto plan = engine.Explain(
+      Expand("SELECT c.region, sum(o.amount) FROM {O} o JOIN {C} c ON o.cust_id = c.id "
+             "WHERE o.qty > 3 + 2 GROUP BY c.region"));
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   // Constant folded and pushed into the orders scan; only needed columns read; small side hashed.
   EXPECT_NE(plan->find("[cust_id, amount, qty]"), std::string::npos) << *plan;

@@ -61,11 +61,12 @@ class SpillTest : public ::testing::Test {
     ASSERT_NE(::mkdtemp(pattern), nullptr);
     dir_ = pattern;
     // 2M rows, ~40 bytes each in memory: a 2M-entry hash table is ~150-250 MB of state.
-    auto gen = RunProcess({SLUICE_PQCHECK, "sql",
-                    "COPY (SELECT i AS k, (i * 7919) % 1500000 AS g, 'payload-' || (i % 1000) AS s, "
-                    "((i % 100000) / 100.0)::DECIMAL(12,2) AS v FROM range(2000000) t(i)) TO '" +
-                        dir_ + "/big.parquet' (FORMAT PARQUET)"},
-                   dir_);
+    auto gen = RunProcess(
+        {SLUICE_PQCHECK, "sql",
+         "COPY (SELECT i AS k, (i * 7919) % 1500000 AS g, 'payload-' || (i % 1000) AS s, "
+         "((i % 100000) / 100.0)::DECIMAL(12,2) AS v FROM range(2000000) t(i)) TO '" +
+             dir_ + "/big.parquet' (FORMAT PARQUET)"},
+        dir_);
     ASSERT_EQ(gen.exit_code, 0) << gen.out << gen.err;
   }
   static void TearDownTestSuite() {
@@ -76,15 +77,15 @@ class SpillTest : public ::testing::Test {
   void CheckQuery(const std::string& sql) {
     auto expected = RunProcess({SLUICE_PQCHECK, "sql", sql}, dir_);
     ASSERT_EQ(expected.exit_code, 0) << expected.err;
-    auto bounded = RunProcess({SLUICE_CLI, "query", sql, "--format", "jsonl", "--memory-limit", "40MB",
-                        "--threads", "2", "--stats", "--spill-dir", dir_ + "/spill"},
-                       dir_);
+    auto bounded = RunProcess({SLUICE_CLI, "query", sql, "--format", "jsonl", "--memory-limit",
+                               "40MB", "--threads", "2", "--stats", "--spill-dir", dir_ + "/spill"},
+                              dir_);
     ASSERT_EQ(bounded.exit_code, 0) << bounded.err;
     EXPECT_EQ(bounded.out, expected.out);
     EXPECT_EQ(bounded.err.find("spilled_bytes=0 "), std::string::npos) << bounded.err;
-    auto unbounded = RunProcess({SLUICE_CLI, "query", sql, "--format", "jsonl", "--memory-limit", "8GB",
-                          "--threads", "2", "--stats"},
-                         dir_);
+    auto unbounded = RunProcess({SLUICE_CLI, "query", sql, "--format", "jsonl", "--memory-limit",
+                                 "8GB", "--threads", "2", "--stats"},
+                                dir_);
     ASSERT_EQ(unbounded.exit_code, 0) << unbounded.err;
     EXPECT_EQ(unbounded.out, expected.out);
     const int64_t limit = 40ll << 20;
@@ -110,9 +111,10 @@ TEST_F(SpillTest, JoinWithBuildSideSeveralTimesTheLimit) {
 
 TEST_F(SpillTest, GroupByWithStateSeveralTimesTheLimit) {
   std::string big = "read_parquet('" + dir_ + "/big.parquet')";
-  CheckQuery("SELECT count(*) AS groups, sum(n) AS rows, sum(total) AS total, max(top) AS top FROM "
-             "(SELECT g, count(*) AS n, sum(v) AS total, max(s) AS top FROM " + big +
-             " GROUP BY g) x");
+  CheckQuery(
+      "SELECT count(*) AS groups, sum(n) AS rows, sum(total) AS total, max(top) AS top FROM "
+      "(SELECT g, count(*) AS n, sum(v) AS total, max(s) AS top FROM " +
+      big + " GROUP BY g) x");
 }
 
 TEST_F(SpillTest, OrderByLargerThanTheLimit) {

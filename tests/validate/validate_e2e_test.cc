@@ -38,16 +38,16 @@ std::string ReadAll(const std::string& path) {
   return buffer.str();
 }
 
-struct Run {
+struct CmdResult {
   int exit_code = -1;
   std::string out;
   std::string err;
 };
 
-Run Shell(const std::string& command, const std::string& dir) {
+CmdResult Shell(const std::string& command, const std::string& dir) {
   std::string full = command + " >" + dir + "/cmd.out 2>" + dir + "/cmd.err";
   int status = std::system(full.c_str());
-  Run run;
+  CmdResult run;
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   run.out = ReadAll(dir + "/cmd.out");
   run.err = ReadAll(dir + "/cmd.err");
@@ -56,7 +56,7 @@ Run Shell(const std::string& command, const std::string& dir) {
 
 // Rows of a DuckDB query as JSON lines.
 std::vector<std::string> Sql(const std::string& query, const std::string& dir) {
-  Run run = Shell(Quote(Pqcheck()) + " sql " + Quote(query), dir);
+  CmdResult run = Shell(Quote(Pqcheck()) + " sql " + Quote(query), dir);
   EXPECT_EQ(run.exit_code, 0) << run.err;
   std::vector<std::string> lines;
   std::istringstream in(run.out);
@@ -89,13 +89,25 @@ std::string Contract(const std::string& on_error, bool strict) {
       "  orders:\n"
       "    key: id\n"
       "    casts:\n"
-      "      amount: {type: \"decimal(12,2)\", format: comma, on_error: " + on_error + "}\n"
-      "      qty: {type: int32, on_error: " + on_error + "}\n"
-      "      created: {type: date, on_error: " + on_error + "}\n"
+      "      amount: {type: \"decimal(12,2)\", format: comma, on_error: " +
+      on_error +
+      "}\n"
+      "      qty: {type: int32, on_error: " +
+      on_error +
+      "}\n"
+      "      created: {type: date, on_error: " +
+      on_error +
+      "}\n"
       "    columns:\n"
-      "      id: {type: int64" + std::string(strict ? ", unique: true" : "") + "}\n"
-      "      amount: {type: \"decimal(12,2)\"" + (strict ? ", min: 0, max: 1000000" : "") + "}\n"
-      "      status: {allowed: [new, paid, shipped, lost]" + (strict ? ", max_length: 4" : "") + "}\n"
+      "      id: {type: int64" +
+      std::string(strict ? ", unique: true" : "") +
+      "}\n"
+      "      amount: {type: \"decimal(12,2)\"" +
+      (strict ? ", min: 0, max: 1000000" : "") +
+      "}\n"
+      "      status: {allowed: [new, paid, shipped, lost]" +
+      (strict ? ", max_length: 4" : "") +
+      "}\n"
       "    checks:\n"
       "      row_count: {min: 1}\n";
   return text;
@@ -128,7 +140,7 @@ class ValidateE2eTest : public ::testing::Test {
     std::ofstream(path) << text;
     return path;
   }
-  Run Validate(const std::string& args) {
+  CmdResult Validate(const std::string& args) {
     return Shell(Quote(SLUICE_BINARY) + " validate " + args, dir_);
   }
 
@@ -137,52 +149,56 @@ class ValidateE2eTest : public ::testing::Test {
 
 TEST_F(ValidateE2eTest, QuarantineWritesExactOutputAndRejects) {
   std::string contract = WriteContract(Contract("quarantine", false));
-  Run run = Validate("--contract " + contract + " --output " + dir_ + "/out " + dir_ + "/raw");
+  CmdResult run =
+      Validate("--contract " + contract + " --output " + dir_ + "/out " + dir_ + "/raw");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.err.find("passed"), std::string::npos) << run.err;
 
   // Output: rows 4 (n/a), 5 (12.345), 7 (qty x), 8 (2024-02-30) are gone; blanks became NULL,
   // "1,234.50" became 1234.50, " 4 " became 4.
-  EXPECT_EQ(Sql("SELECT id, amount, qty, created, status FROM read_parquet('" + dir_ +
-                    "/out/part-*.parquet') ORDER BY id, amount",
-                dir_),
-            (std::vector<std::string>{
-                R"({"id":1,"amount":"1234.50","qty":3,"created":"2024-01-05","status":"new"})",
-                R"({"id":2,"amount":"17.00","qty":4,"created":"2024-01-06","status":"paid"})",
-                R"({"id":3,"amount":null,"qty":1,"created":"2024-01-07","status":"paid"})",
-                R"({"id":6,"amount":"-5.00","qty":1,"created":"2024-01-10","status":"shipped"})",
-                R"({"id":9,"amount":"30.00","qty":2,"created":"2024-01-12","status":"new"})",
-                R"({"id":9,"amount":"31.00","qty":2,"created":"2024-01-13","status":"new"})",
-                R"({"id":10,"amount":null,"qty":null,"created":null,"status":null})",
-                R"({"id":11,"amount":"2000000.00","qty":5,"created":"2024-01-14","status":"lost"})",
-            }));
+  EXPECT_EQ(
+      Sql("SELECT id, amount, qty, created, status FROM read_parquet('" + dir_ +
+              "/out/part-*.parquet') ORDER BY id, amount",
+          dir_),
+      (std::vector<std::string>{
+          R"J({"id":1,"amount":"1234.50","qty":3,"created":"2024-01-05","status":"new"})J",
+          R"J({"id":2,"amount":"17.00","qty":4,"created":"2024-01-06","status":"paid"})J",
+          R"J({"id":3,"amount":null,"qty":1,"created":"2024-01-07","status":"paid"})J",
+          R"J({"id":6,"amount":"-5.00","qty":1,"created":"2024-01-10","status":"shipped"})J",
+          R"J({"id":9,"amount":"30.00","qty":2,"created":"2024-01-12","status":"new"})J",
+          R"J({"id":9,"amount":"31.00","qty":2,"created":"2024-01-13","status":"new"})J",
+          R"J({"id":10,"amount":null,"qty":null,"created":null,"status":null})J",
+          R"J({"id":11,"amount":"2000000.00","qty":5,"created":"2024-01-14","status":"lost"})J",
+      }));
   EXPECT_EQ(Sql("SELECT typeof(amount) t, typeof(qty) q, typeof(created) c FROM read_parquet('" +
                     dir_ + "/out/part-*.parquet') LIMIT 1",
                 dir_),
-            std::vector<std::string>{R"({"t":"DECIMAL(12,2)","q":"INTEGER","c":"DATE"})"});
+            std::vector<std::string>{R"J({"t":"DECIMAL(12,2)","q":"INTEGER","c":"DATE"})J"});
   // Rejects: the source rows as they arrived, with the failing column and the reason.
-  EXPECT_EQ(Sql("SELECT id, amount, qty, created, _reject_column, _reject_reason FROM read_parquet('" +
-                    dir_ + "/out/_rejects/*.parquet') ORDER BY id",
-                dir_),
-            (std::vector<std::string>{
-                R"({"id":4,"amount":"n/a","qty":"2","created":"2024-01-08","_reject_column":"amount","_reject_reason":"amount: cannot cast \"n/a\" to DECIMAL(12,2): not a number"})",
-                R"({"id":5,"amount":"12.345","qty":"1","created":"2024-01-09","_reject_column":"amount","_reject_reason":"amount: cannot cast \"12.345\" to DECIMAL(12,2): more fraction digits than the scale"})",
-                R"({"id":7,"amount":"99,999,999.99","qty":"x","created":"2024-01-11","_reject_column":"qty","_reject_reason":"qty: cannot cast \"x\" to INT32: not a number"})",
-                R"({"id":8,"amount":"20","qty":"2","created":"2024-02-30","_reject_column":"created","_reject_reason":"created: cannot cast \"2024-02-30\" to DATE: no such date"})",
-            }));
+  EXPECT_EQ(
+      Sql("SELECT id, amount, qty, created, _reject_column, _reject_reason FROM read_parquet('" +
+              dir_ + "/out/_rejects/*.parquet') ORDER BY id",
+          dir_),
+      (std::vector<std::string>{
+          R"J({"id":4,"amount":"n/a","qty":"2","created":"2024-01-08","_reject_column":"amount","_reject_reason":"amount: cannot cast \"n/a\" to DECIMAL(12,2): not a number"})J",
+          R"J({"id":5,"amount":"12.345","qty":"1","created":"2024-01-09","_reject_column":"amount","_reject_reason":"amount: cannot cast \"12.345\" to DECIMAL(12,2): more fraction digits than the scale"})J",
+          R"J({"id":7,"amount":"99,999,999.99","qty":"x","created":"2024-01-11","_reject_column":"qty","_reject_reason":"qty: cannot cast \"x\" to INT32: not a number"})J",
+          R"J({"id":8,"amount":"20","qty":"2","created":"2024-02-30","_reject_column":"created","_reject_reason":"created: cannot cast \"2024-02-30\" to DATE: no such date"})J",
+      }));
   json report = json::parse(ReadAll(dir_ + "/out/_validation.json"));
   EXPECT_EQ(report["passed"], true);
   EXPECT_EQ(report["rows_checked"], 8);
   EXPECT_EQ(report["rows_quarantined"], 4);
   std::map<std::string, int64_t> quarantined;
   for (const auto& cast : report["casts"]) quarantined[cast["column"]] = cast["quarantined"];
-  EXPECT_EQ(quarantined, (std::map<std::string, int64_t>{{"amount", 2}, {"qty", 1}, {"created", 1}}));
+  EXPECT_EQ(quarantined,
+            (std::map<std::string, int64_t>{{"amount", 2}, {"qty", 1}, {"created", 1}}));
 }
 
 TEST_F(ValidateE2eTest, NullModeStrictContractFailsWithExactCountsAndPublishesNothing) {
   std::string contract = WriteContract(Contract("null", true));
-  Run run = Validate("--json --contract " + contract + " --output " + dir_ + "/out " + dir_ +
-                     "/raw/a.parquet " + dir_ + "/raw/b.parquet");
+  CmdResult run = Validate("--json --contract " + contract + " --output " + dir_ + "/out " + dir_ +
+                           "/raw/a.parquet " + dir_ + "/raw/b.parquet");
   ASSERT_EQ(run.exit_code, 3) << run.err;
   json report = json::parse(run.out);
   EXPECT_EQ(report["passed"], false);
@@ -194,16 +210,17 @@ TEST_F(ValidateE2eTest, NullModeStrictContractFailsWithExactCountsAndPublishesNo
            "." + failure["check"].get<std::string>()] = failure["failure_count"];
   }
   // id 9 twice; -5.00 < 0; 2,000,000 > 1,000,000 (99,999,999.99 too); "shipped" is 7 characters.
-  EXPECT_EQ(counts, (std::map<std::string, int64_t>{{"id.unique", 1},
-                                                   {"amount.min", 1},
-                                                   {"amount.max", 2},
-                                                   {"status.max_length", 1}}));
+  EXPECT_EQ(counts,
+            (std::map<std::string, int64_t>{
+                {"id.unique", 1}, {"amount.min", 1}, {"amount.max", 2}, {"status.max_length", 1}}));
   for (const auto& failure : report["failures"]) {
     if (failure["check"] == "unique") {
       EXPECT_EQ(failure["samples"][0]["key"], 9);
       EXPECT_EQ(failure["samples"][0]["value"], 9);
     }
-    if (failure["check"] == "min") EXPECT_EQ(failure["samples"][0]["value"], "-5.00");
+    if (failure["check"] == "min") {
+      EXPECT_EQ(failure["samples"][0]["value"], "-5.00");
+    }
   }
   std::map<std::string, int64_t> nulled;
   for (const auto& cast : report["casts"]) nulled[cast["column"]] = cast["nulled"];
@@ -222,7 +239,8 @@ TEST_F(ValidateE2eTest, NullModeStrictContractFailsWithExactCountsAndPublishesNo
 
 TEST_F(ValidateE2eTest, FailModeStopsAtTheFirstBadValue) {
   std::string contract = WriteContract(Contract("fail", false));
-  Run run = Validate("--contract " + contract + " --output " + dir_ + "/out " + dir_ + "/raw");
+  CmdResult run =
+      Validate("--contract " + contract + " --output " + dir_ + "/out " + dir_ + "/raw");
   EXPECT_EQ(run.exit_code, 3) << run.err;
   EXPECT_NE(run.err.find("column amount, row 4: cannot cast \"n/a\" to DECIMAL(12,2)"),
             std::string::npos)
@@ -233,9 +251,11 @@ TEST_F(ValidateE2eTest, FailModeStopsAtTheFirstBadValue) {
 TEST_F(ValidateE2eTest, ValidatesAlreadyCastTableDirectory) {
   // First publish a cast table (quarantine, lenient), then check it with the strict contract.
   std::string lenient = WriteContract(Contract("quarantine", false));
-  ASSERT_EQ(Validate("--contract " + lenient + " --output " + dir_ + "/out " + dir_ + "/raw").exit_code, 0);
+  ASSERT_EQ(
+      Validate("--contract " + lenient + " --output " + dir_ + "/out " + dir_ + "/raw").exit_code,
+      0);
   std::string strict = WriteContract(Contract("quarantine", true));
-  Run run = Validate("--json --contract " + strict + " " + dir_ + "/out");
+  CmdResult run = Validate("--json --contract " + strict + " " + dir_ + "/out");
   ASSERT_EQ(run.exit_code, 3) << run.err;
   json report = json::parse(run.out);
   EXPECT_EQ(report["rows_checked"], 8);  // _rejects/ is not part of the table
@@ -248,9 +268,9 @@ TEST_F(ValidateE2eTest, ValidatesAlreadyCastTableDirectory) {
 }
 
 TEST_F(ValidateE2eTest, BadContractsAreRejectedBeforeReadingWithFileLineAndKey) {
-  std::string contract = WriteContract(
-      "tables:\n  orders:\n    columns:\n      amount:\n        uniqe: true\n");
-  Run run = Validate("--contract " + contract + " " + dir_ + "/raw");
+  std::string contract =
+      WriteContract("tables:\n  orders:\n    columns:\n      amount:\n        uniqe: true\n");
+  CmdResult run = Validate("--contract " + contract + " " + dir_ + "/raw");
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find("contract.yaml:5: tables.orders.columns.amount.uniqe: unknown check"),
             std::string::npos)

@@ -10,6 +10,7 @@
 
 #include "cli/commands/commands.h"
 #include "common/redact.h"
+#include "runner/chunk_validation.h"
 #include "runner/extract_job.h"
 #include "sluice/parquet_writer.h"
 #include "source/mysql/connection_url.h"
@@ -32,6 +33,8 @@ struct ExtractFlags {
   std::vector<std::string> columns;
   std::string query;
   std::vector<std::string> casts;
+  std::string contract;
+  std::string contract_table;
   bool tinyint1_as_bool = false;
   bool strict = false;
   int retries = 3;
@@ -102,7 +105,28 @@ Result<runner::ExtractOptions> BuildOptions(const ExtractFlags& flags) {
   options.source.key = flags.key;
   options.source.where = flags.where;
   options.source.mapping.tinyint1_as_bool = flags.tinyint1_as_bool;
-  SLUICE_RETURN_IF_ERROR(mysql::ParseCastSpecs(flags.casts, &options.source.mapping.casts));
+  // One --cast flag, two kinds (docs/contracts.md): with a FORMAT/ON_ERROR field, `=drop` or
+  // `=rename:NEW` it is a value cast applied to each batch (casts.h); otherwise a catalog type
+  // override (the server's value read as that type).
+  std::vector<std::string> type_overrides;
+  runner::ValidationConfig validation;
+  for (const auto& flag : flags.casts) {
+    if (runner::IsValueCast(flag)) {
+      SLUICE_ASSIGN_OR_RETURN(CastSpec cast, ParseCastSpec(flag));
+      validation.casts.push_back(std::move(cast));
+    } else {
+      type_overrides.push_back(flag);
+    }
+  }
+  SLUICE_RETURN_IF_ERROR(mysql::ParseCastSpecs(type_overrides, &options.source.mapping.casts));
+  if (!flags.contract.empty() || !validation.casts.empty()) {
+    validation.contract_path = flags.contract;
+    validation.contract_table = flags.contract_table;
+    validation.report_text = &std::cerr;
+    SLUICE_ASSIGN_OR_RETURN(options.transform, runner::MakeValidationFactory(validation));
+  } else if (!flags.contract_table.empty()) {
+    return Status::InvalidArgument("--contract-table needs --contract");
+  }
   SLUICE_ASSIGN_OR_RETURN(options.source.mode, source::ParsePartitionMode(flags.mode));
   options.dest = flags.dest;
   options.output_name = flags.table.empty() ? "query" : "";
@@ -138,6 +162,7 @@ int Run(const ExtractFlags& flags, CLI::App* command) {
   if (!summary.ok()) {
     std::cerr << "sluice extract: error: " << RedactUrl(summary.status().ToString()) << "\n";
     StatusCode code = summary.status().code();
+    if (code == StatusCode::kValidationFailed) return kExitValidationFailed;
     return code == StatusCode::kInvalidArgument || code == StatusCode::kNotFound ? kExitUsage
                                                                                  : kExitError;
   }
@@ -176,9 +201,21 @@ void RegisterExtractCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--where", flags->where, "Extra SQL filter");
   cmd->add_option("--columns", flags->columns, "Columns to extract (comma-separated)");
   cmd->add_option("--query", flags->query, "Extract an arbitrary SELECT (scan mode)");
-  cmd->add_option("--cast", flags->casts,
-                  "COLUMN=TYPE override (string, binary, json, int32, int64, uint64, bool, "
-                  "float, double, date, datetime, timestamp, time, decimal(p,s))");
+  cmd->add_option(
+      "--cast", flags->casts,
+      "Repeatable. COLUMN=TYPE: catalog type override, the server's value read as TYPE (string, "
+      "binary, json, int32, int64, uint64, bool, float, double, date, datetime, timestamp, time, "
+      "decimal(p,s)); a bad value fails the chunk. COLUMN=TYPE:[FORMAT:]ON_ERROR (or with a "
+      "FORMAT), COLUMN=drop, COLUMN=rename:NEW: value cast of a text column applied while "
+      "streaming (TYPE string, int32, int64, double, decimal(p,s), date, timestamp; FORMAT "
+      "plain|comma|dot_comma or a %Y-%m-%d pattern; ON_ERROR fail|null|quarantine, quarantined "
+      "rows go to TABLE/_rejects/). See docs/contracts.md");
+  cmd->add_option("--contract", flags->contract,
+                  "Data contract YAML (docs/contracts.md): its casts and checks are applied as "
+                  "rows stream; report in TABLE/_validation.json and on stderr; a failed "
+                  "contract writes no manifest and exits 3");
+  cmd->add_option("--contract-table", flags->contract_table,
+                  "Contract section to use (default: the table's name, else the only section)");
   cmd->add_flag("--tinyint1-as-bool", flags->tinyint1_as_bool, "Map TINYINT(1) to BOOLEAN");
   cmd->add_flag("--strict", flags->strict, "Fail on zero dates instead of writing NULL");
   cmd->add_option("--retries", flags->retries, "Retries of a chunk after a lost connection (3)");

@@ -26,16 +26,17 @@ struct PlanFlags {
 int Plan(const PlanFlags& flags) {
   auto config = pipeline::LoadPipelineConfig(flags.file);
   if (!config.ok()) {
-    std::cerr << "sluice plan: config error:\n" << Redact(config.status().message()) << "\n";
+    std::cerr << "sluice plan: config error:\n" << RedactUrl(config.status().message()) << "\n";
     return kExitUsage;
   }
   pipeline::RunOptions options;
   options.only_tables = flags.tables;
   options.fresh = flags.fresh;
-  auto plan = pipeline::PlanPipeline(*config, options);
+  pipeline::FailureKind kind = pipeline::FailureKind::kNone;
+  auto plan = pipeline::PlanPipeline(*config, options, &kind);
   if (!plan.ok()) {
     std::cerr << "sluice plan: error: " << Redact(plan.status().ToString()) << "\n";
-    switch (pipeline::ClassifyPlanError(plan.status())) {
+    switch (kind) {
       case pipeline::FailureKind::kConfig:
         return kExitUsage;
       case pipeline::FailureKind::kDestination:

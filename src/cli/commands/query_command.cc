@@ -26,19 +26,22 @@ struct QueryOptionsCli {
 };
 
 bool EndsWith(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 Status RunQuery(const QueryOptionsCli& opts) {
   engine::QueryOptions options;
   SLUICE_ASSIGN_OR_RETURN(options.memory_limit_bytes, engine::ParseByteSize(opts.memory_limit));
-  options.threads = opts.threads > 0 ? opts.threads
-                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.threads = opts.threads > 0
+                        ? opts.threads
+                        : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.spill_dir = opts.spill_dir;
   engine::QueryEngine query_engine(options);
   for (const auto& table : opts.tables) {
     size_t eq = table.find('=');
-    if (eq == std::string::npos) return Status::InvalidArgument("--table wants NAME=PATH, got '" + table + "'");
+    if (eq == std::string::npos)
+      return Status::InvalidArgument("--table wants NAME=PATH, got '" + table + "'");
     SLUICE_RETURN_IF_ERROR(query_engine.RegisterTable(table.substr(0, eq), table.substr(eq + 1)));
   }
   engine::OutputFormat format;
@@ -49,7 +52,8 @@ Status RunQuery(const QueryOptionsCli& opts) {
   } else if (opts.format == "jsonl") {
     format = engine::OutputFormat::kJsonl;
   } else {
-    return Status::InvalidArgument("--format must be table, csv or jsonl, got '" + opts.format + "'");
+    return Status::InvalidArgument("--format must be table, csv or jsonl, got '" + opts.format +
+                                   "'");
   }
   std::unique_ptr<engine::ResultSink> sink;
   std::ofstream file;
@@ -59,8 +63,9 @@ Status RunQuery(const QueryOptionsCli& opts) {
     } else {
       file.open(opts.out, std::ios::binary | std::ios::trunc);
       if (!file) return Status::IoError("cannot open " + opts.out + " for writing");
-      sink = engine::MakeTextSink(EndsWith(opts.out, ".jsonl") ? engine::OutputFormat::kJsonl
-                                                             : engine::OutputFormat::kCsv, &file);
+      sink = engine::MakeTextSink(
+          EndsWith(opts.out, ".jsonl") ? engine::OutputFormat::kJsonl : engine::OutputFormat::kCsv,
+          &file);
     }
   } else {
     sink = engine::MakeTextSink(format, &std::cout);

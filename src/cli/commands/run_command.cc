@@ -53,7 +53,8 @@ int ExitFor(pipeline::FailureKind kind) {
 int Run(const RunFlags& flags) {
   auto config = pipeline::LoadPipelineConfig(flags.file);
   if (!config.ok()) {
-    std::cerr << "sluice run: config error:\n" << Redact(config.status().message()) << "\n";
+    // Config messages never hold secret values (they are checked without echoing them).
+    std::cerr << "sluice run: config error:\n" << RedactUrl(config.status().message()) << "\n";
     return kExitUsage;
   }
   pipeline::RunOptions options;

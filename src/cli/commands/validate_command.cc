@@ -126,9 +126,9 @@ Result<bool> RunValidate(const ValidateFlags& flags) {
       }
       std::unique_ptr<RejectFileWriter> rejects;
       if (!flags.output.empty()) {
-        SLUICE_ASSIGN_OR_RETURN(rejects, RejectFileWriter::Open(
-                                             RejectsPath(flags.output, PartName(file_idx)),
-                                             source_schema));
+        SLUICE_ASSIGN_OR_RETURN(
+            rejects,
+            RejectFileWriter::Open(RejectsPath(flags.output, PartName(file_idx)), source_schema));
         auto writer = ParquetFileWriter::Open(flags.output + "/" + PartName(file_idx),
                                               plan.output_schema(), ParquetWriterOptions{});
         if (!writer.ok()) {
@@ -138,7 +138,8 @@ Result<bool> RunValidate(const ValidateFlags& flags) {
         outputs.push_back(std::move(*writer));
       }
       std::vector<int> columns(static_cast<size_t>(source_schema.num_columns()));
-      for (int col = 0; col < source_schema.num_columns(); ++col) columns[static_cast<size_t>(col)] = col;
+      for (int col = 0; col < source_schema.num_columns(); ++col)
+        columns[static_cast<size_t>(col)] = col;
       Status status;
       for (int rg = 0; status.ok() && rg < (*reader)->num_row_groups(); ++rg) {
         auto batch = (*reader)->ReadRowGroup(rg, columns);
@@ -171,7 +172,8 @@ Result<bool> RunValidate(const ValidateFlags& flags) {
     abort_outputs();
   }
   std::string report_path = flags.report;
-  if (report_path.empty() && !flags.output.empty()) report_path = flags.output + "/_validation.json";
+  if (report_path.empty() && !flags.output.empty())
+    report_path = flags.output + "/_validation.json";
   if (!report_path.empty()) SLUICE_RETURN_IF_ERROR(WriteValidationReport(report, report_path));
   std::cerr << report.ToText();
   if (flags.json) std::cout << report.ToJson();
@@ -181,10 +183,13 @@ Result<bool> RunValidate(const ValidateFlags& flags) {
 
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kValidationFailed: return kExitValidationFailed;
+    case StatusCode::kValidationFailed:
+      return kExitValidationFailed;
     case StatusCode::kInvalidArgument:
-    case StatusCode::kNotSupported: return kExitUsage;
-    default: return kExitError;
+    case StatusCode::kNotSupported:
+      return kExitUsage;
+    default:
+      return kExitError;
   }
 }
 
@@ -193,7 +198,8 @@ int ExitCodeFor(const Status& status) {
 void RegisterValidateCommand(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<ValidateFlags>();
   CLI::App* cmd = app.add_subcommand(
-      "validate", "Check Parquet files or a table directory against a contract (docs/contracts.md)");
+      "validate",
+      "Check Parquet files or a table directory against a contract (docs/contracts.md)");
   cmd->add_option("--contract", flags->contract, "Contract YAML file")->required();
   cmd->add_option("--table", flags->table,
                   "Contract section to use (default: the only one, or the directory name)");
@@ -201,9 +207,10 @@ void RegisterValidateCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--json", flags->json, "Print the report as JSON on stdout");
   cmd->add_flag("--apply-casts", flags->apply_casts,
                 "Apply the contract's casts to the files as read (raw text columns)");
-  cmd->add_option("--output", flags->output,
-                  "Write cast rows to DIR/part-*.parquet (only if the contract passes), rejected "
-                  "rows to DIR/_rejects/, the report to DIR/_validation.json; implies --apply-casts");
+  cmd->add_option(
+      "--output", flags->output,
+      "Write cast rows to DIR/part-*.parquet (only if the contract passes), rejected "
+      "rows to DIR/_rejects/, the report to DIR/_validation.json; implies --apply-casts");
   cmd->add_option("--report", flags->report, "Also write the JSON report to this file");
   cmd->add_option("--max-samples", flags->max_samples, "Sample failures kept per check (5)");
   cmd->add_option("--unique-memory-mb", flags->unique_memory_mb,

@@ -66,26 +66,37 @@ const char* OpName(const std::string& op) {
   return "modulo";
 }
 
-Status EvalArith(const BoundExpr& expr, const Vector& a, const Vector& b, int64_t count, Vector* out) {
+Status EvalArith(const BoundExpr& expr, const Vector& a, const Vector& b, int64_t count,
+                 Vector* out) {
   const std::string& op = expr.op;
   const SqlType& type = expr.type;
   const char* what = OpName(op);
   if (op == "date+" || op == "date-") {
     bool minus = op == "date-";
-    return BinaryKernel(a.i64(), b.i64(), a, b, count, &out->i64(), out, what,
-                        [minus](int64_t x, int64_t y, int64_t* r) {
-                          return (minus ? __builtin_sub_overflow(x, y, r) : __builtin_add_overflow(x, y, r)) ? 2 : 0;
-                        });
+    return BinaryKernel(
+        a.i64(), b.i64(), a, b, count, &out->i64(), out, what,
+        [minus](int64_t x, int64_t y, int64_t* r) {
+          return (minus ? __builtin_sub_overflow(x, y, r) : __builtin_add_overflow(x, y, r)) ? 2
+                                                                                             : 0;
+        });
   }
   switch (type.storage()) {
     case Storage::kF64:
       return BinaryKernel(a.f64(), b.f64(), a, b, count, &out->f64(), out, what,
                           [&op](double x, double y, double* r) {
                             switch (op[0]) {
-                              case '+': *r = x + y; break;
-                              case '-': *r = x - y; break;
-                              case '*': *r = x * y; break;
-                              case '/': *r = x / y; break;
+                              case '+':
+                                *r = x + y;
+                                break;
+                              case '-':
+                                *r = x - y;
+                                break;
+                              case '*':
+                                *r = x * y;
+                                break;
+                              case '/':
+                                *r = x / y;
+                                break;
                               default:
                                 if (y == 0) return 1;
                                 *r = std::fmod(x, y);
@@ -137,7 +148,8 @@ Status EvalArith(const BoundExpr& expr, const Vector& a, const Vector& b, int64_
                             return 0;
                           });
     }
-    default: return Status::Internal("arithmetic on " + type.ToString());
+    default:
+      return Status::Internal("arithmetic on " + type.ToString());
   }
 }
 
@@ -148,11 +160,13 @@ int Cmp(T x, T y) {
 
 bool ApplyCompare(const std::string& op, int cmp) {
   switch (op[0]) {
-    case '=': return cmp == 0;
+    case '=':
+      return cmp == 0;
     case '<':
       if (op.size() == 1) return cmp < 0;
       return op[1] == '=' ? cmp <= 0 : cmp != 0;
-    case '>': return op.size() == 1 ? cmp > 0 : cmp >= 0;
+    case '>':
+      return op.size() == 1 ? cmp > 0 : cmp >= 0;
   }
   return false;
 }
@@ -180,14 +194,23 @@ void CompareLoop(const std::vector<T>& a, const std::vector<T>& b, int64_t count
   }
 }
 
-Status EvalCompare(const BoundExpr& expr, const Vector& a, const Vector& b, int64_t count, Vector* out) {
+Status EvalCompare(const BoundExpr& expr, const Vector& a, const Vector& b, int64_t count,
+                   Vector* out) {
   MergeNulls(a, b, count, out);
   auto& result = out->u8();
   switch (a.type().storage()) {
-    case Storage::kU8: CompareLoop(a.u8(), b.u8(), count, expr.op, &result); break;
-    case Storage::kI64: CompareLoop(a.i64(), b.i64(), count, expr.op, &result); break;
-    case Storage::kI128: CompareLoop(a.i128(), b.i128(), count, expr.op, &result); break;
-    case Storage::kF64: CompareLoop(a.f64(), b.f64(), count, expr.op, &result); break;
+    case Storage::kU8:
+      CompareLoop(a.u8(), b.u8(), count, expr.op, &result);
+      break;
+    case Storage::kI64:
+      CompareLoop(a.i64(), b.i64(), count, expr.op, &result);
+      break;
+    case Storage::kI128:
+      CompareLoop(a.i128(), b.i128(), count, expr.op, &result);
+      break;
+    case Storage::kF64:
+      CompareLoop(a.f64(), b.f64(), count, expr.op, &result);
+      break;
     case Storage::kStr:
       result.resize(static_cast<size_t>(count));
       for (int64_t row = 0; row < count; ++row) {
@@ -344,9 +367,12 @@ int CompareValues(const Vector& a, int64_t ra, const Vector& b, int64_t rb) {
   auto ia = static_cast<size_t>(ra);
   auto ib = static_cast<size_t>(rb);
   switch (a.type().storage()) {
-    case Storage::kU8: return Cmp(a.u8()[ia], b.u8()[ib]);
-    case Storage::kI64: return Cmp(a.i64()[ia], b.i64()[ib]);
-    case Storage::kI128: return Cmp(a.i128()[ia], b.i128()[ib]);
+    case Storage::kU8:
+      return Cmp(a.u8()[ia], b.u8()[ib]);
+    case Storage::kI64:
+      return Cmp(a.i64()[ia], b.i64()[ib]);
+    case Storage::kI128:
+      return Cmp(a.i128()[ia], b.i128()[ib]);
     case Storage::kF64: {
       // Total order as in DuckDB: NaN sorts after every other value and equals itself.
       double x = a.f64()[ia];
@@ -393,8 +419,9 @@ Status CastVector(const Vector& input, const SqlType& target, Vector* out) {
   int64_t count = input.size();
   *out = Vector(target);
   if (source.storage() == target.storage() &&
-      (source == target || (source.IsInteger() && target.IsInteger() &&
-                            (target.id == TypeId::kInt64 || target.id == TypeId::kInt128)) ||
+      (source == target ||
+       (source.IsInteger() && target.IsInteger() &&
+        (target.id == TypeId::kInt64 || target.id == TypeId::kInt128)) ||
        (source.id == TypeId::kDecimal && target.id == TypeId::kDecimal &&
         source.scale == target.scale && source.precision <= target.precision) ||
        (source.id == TypeId::kNull))) {
@@ -409,7 +436,8 @@ Status CastVector(const Vector& input, const SqlType& target, Vector* out) {
   }
   // Fast paths: integers widening into HUGEINT/DECIMAL/DOUBLE.
   if (source.storage() == Storage::kI64 && source.IsInteger()) {
-    if (target.id == TypeId::kInt128 || target.id == TypeId::kDecimal || target.id == TypeId::kDouble) {
+    if (target.id == TypeId::kInt128 || target.id == TypeId::kDecimal ||
+        target.id == TypeId::kDouble) {
       out->nulls() = input.nulls();
       int128 factor = target.id == TypeId::kDecimal ? Pow10(target.scale) : 1;
       int precision = target.id == TypeId::kDecimal ? target.precision : 0;
@@ -421,7 +449,8 @@ Status CastVector(const Vector& input, const SqlType& target, Vector* out) {
         }
         int128 scaled = static_cast<int128>(v) * factor;
         if (precision > 0 && !input.IsNull(row) && !FitsPrecision(scaled, precision)) {
-          return Status::InvalidArgument("value " + std::to_string(v) + " is out of range for " + target.ToString());
+          return Status::InvalidArgument("value " + std::to_string(v) + " is out of range for " +
+                                         target.ToString());
         }
         out->i128().push_back(scaled);
       }
@@ -433,7 +462,8 @@ Status CastVector(const Vector& input, const SqlType& target, Vector* out) {
     out->nulls() = input.nulls();
     long double divisor = static_cast<long double>(Pow10(source.scale));
     for (int64_t row = 0; row < count; ++row) {
-      out->f64().push_back(static_cast<double>(static_cast<long double>(input.i128()[static_cast<size_t>(row)]) / divisor));
+      out->f64().push_back(static_cast<double>(
+          static_cast<long double>(input.i128()[static_cast<size_t>(row)]) / divisor));
     }
     out->SetSize(count);
     return Status::OK();
@@ -444,7 +474,8 @@ Status CastVector(const Vector& input, const SqlType& target, Vector* out) {
       int128 v = input.i128()[static_cast<size_t>(row)];
       SLUICE_ASSIGN_OR_RETURN(int128 scaled, Rescale(v, source.scale, target.scale));
       if (!FitsPrecision(scaled, target.precision) && !input.IsNull(row)) {
-        return Status::InvalidArgument("value " + Value::Wide(source, v).ToSql() + " is out of range for " + target.ToString());
+        return Status::InvalidArgument("value " + Value::Wide(source, v).ToSql() +
+                                       " is out of range for " + target.ToString());
       }
       out->i128().push_back(scaled);
     }
@@ -499,7 +530,8 @@ Status Evaluate(const BoundExpr& expr, const DataChunk& input, Vector* out) {
       return EvalArith(minus, zeros, *child, count, out);
     }
     case BoundExpr::Kind::kAnd:
-    case BoundExpr::Kind::kOr: return EvalLogical(expr, input, out);
+    case BoundExpr::Kind::kOr:
+      return EvalLogical(expr, input, out);
     case BoundExpr::Kind::kNot: {
       Vector scratch;
       SLUICE_ASSIGN_OR_RETURN(const Vector* child, EvalRef(*expr.children[0], input, &scratch));
@@ -507,7 +539,8 @@ Status Evaluate(const BoundExpr& expr, const DataChunk& input, Vector* out) {
       out->nulls() = child->nulls();
       out->u8().resize(static_cast<size_t>(count));
       for (int64_t row = 0; row < count; ++row) {
-        out->u8()[static_cast<size_t>(row)] = child->IsNull(row) ? 0 : !child->u8()[static_cast<size_t>(row)];
+        out->u8()[static_cast<size_t>(row)] =
+            child->IsNull(row) ? 0 : !child->u8()[static_cast<size_t>(row)];
       }
       out->SetSize(count);
       return Status::OK();
@@ -523,30 +556,36 @@ Status Evaluate(const BoundExpr& expr, const DataChunk& input, Vector* out) {
       out->SetSize(count);
       return Status::OK();
     }
-    case BoundExpr::Kind::kIn: return EvalIn(expr, input, out);
+    case BoundExpr::Kind::kIn:
+      return EvalIn(expr, input, out);
     case BoundExpr::Kind::kLike: {
       Vector left_scratch;
       Vector right_scratch;
       SLUICE_ASSIGN_OR_RETURN(const Vector* text, EvalRef(*expr.children[0], input, &left_scratch));
-      SLUICE_ASSIGN_OR_RETURN(const Vector* pattern, EvalRef(*expr.children[1], input, &right_scratch));
+      SLUICE_ASSIGN_OR_RETURN(const Vector* pattern,
+                              EvalRef(*expr.children[1], input, &right_scratch));
       *out = Vector(expr.type);
       MergeNulls(*text, *pattern, count, out);
       out->u8().resize(static_cast<size_t>(count));
       for (int64_t row = 0; row < count; ++row) {
         if (out->IsNull(row)) continue;
-        out->u8()[static_cast<size_t>(row)] = LikeMatch(text->Str(row), pattern->Str(row)) != expr.negated;
+        out->u8()[static_cast<size_t>(row)] =
+            LikeMatch(text->Str(row), pattern->Str(row)) != expr.negated;
       }
       out->SetSize(count);
       return Status::OK();
     }
-    case BoundExpr::Kind::kCase: return EvalCase(expr, input, out);
+    case BoundExpr::Kind::kCase:
+      return EvalCase(expr, input, out);
     case BoundExpr::Kind::kCoalesce:
-    case BoundExpr::Kind::kFunction: return EvalRowWise(expr, input, out);
+    case BoundExpr::Kind::kFunction:
+      return EvalRowWise(expr, input, out);
   }
   return Status::Internal("unknown expression kind");
 }
 
-Status EvaluateFilter(const BoundExpr& expr, const DataChunk& input, std::vector<uint32_t>* selected) {
+Status EvaluateFilter(const BoundExpr& expr, const DataChunk& input,
+                      std::vector<uint32_t>* selected) {
   Vector scratch;
   SLUICE_ASSIGN_OR_RETURN(const Vector* result, EvalRef(expr, input, &scratch));
   selected->clear();

@@ -14,7 +14,8 @@ namespace sluice::engine {
 Status Evaluate(const BoundExpr& expr, const DataChunk& input, Vector* out);
 
 /// Evaluates a boolean predicate and appends to *selected the rows where it is TRUE.
-Status EvaluateFilter(const BoundExpr& expr, const DataChunk& input, std::vector<uint32_t>* selected);
+Status EvaluateFilter(const BoundExpr& expr, const DataChunk& input,
+                      std::vector<uint32_t>* selected);
 
 /// Casts every row of `input` to `target` into *out.
 Status CastVector(const Vector& input, const SqlType& target, Vector* out);

@@ -40,7 +40,9 @@ void GroupedAggregator::AddGroupState() {
     state.has.push_back(0);
     if (spec.name == "sum" || spec.name == "avg" || spec.name == "min" || spec.name == "max") {
       switch (spec.arg_type.storage()) {
-        case Storage::kI128: state.wide.push_back(0); break;
+        case Storage::kI128:
+          state.wide.push_back(0);
+          break;
         case Storage::kI64:
         case Storage::kU8:
           if (spec.name == "sum" || spec.name == "avg") {
@@ -49,8 +51,12 @@ void GroupedAggregator::AddGroupState() {
             state.narrow.push_back(0);
           }
           break;
-        case Storage::kF64: state.real.push_back(0); break;
-        case Storage::kStr: state.text.emplace_back(); break;
+        case Storage::kF64:
+          state.real.push_back(0);
+          break;
+        case Storage::kStr:
+          state.text.emplace_back();
+          break;
       }
     } else if (spec.name == "stddev_samp" || spec.name == "var_samp") {
       state.real.push_back(0);
@@ -80,7 +86,7 @@ bool SameBytes(const char* a, const char* b, size_t length) {
 }  // namespace
 
 void GroupedAggregator::Grow() {
-  std::vector<uint64_t> bigger(slots_.size() * 2, 0);
+  std::vector<uint64_t, HugePageAllocator<uint64_t>> bigger(slots_.size() * 2, 0);
   size_t mask = bigger.size() - 1;
   for (size_t group = 0; group < group_hashes_.size(); ++group) {
     size_t pos = group_hashes_[group] & mask;
@@ -128,6 +134,16 @@ Status GroupedAggregator::Consume(const DataChunk& input, const EncodedKeys& key
   auto count = static_cast<size_t>(input.size);
   std::vector<uint32_t> groups(count);
   std::vector<uint8_t> active(count, 1);
+  // Overlap the cache misses of the whole chunk: first the slots, then the matching groups' keys.
+  size_t mask = slots_.size() - 1;
+  for (size_t row = 0; row < count; ++row) __builtin_prefetch(&slots_[keys.hashes[row] & mask]);
+  for (size_t row = 0; row < count; ++row) {
+    uint64_t slot = slots_[keys.hashes[row] & mask];
+    if (slot != 0 && (slot & ~kGroupMask) == Tag(keys.hashes[row])) {
+      uint64_t group = (slot & kGroupMask) - 1;
+      __builtin_prefetch(&key_offsets_[group]);
+    }
+  }
   for (size_t row = 0; row < count; ++row) {
     groups[row] = FindOrAdd(keys, row, input, rejected == nullptr);
     if (groups[row] == UINT32_MAX) {
@@ -138,7 +154,8 @@ Status GroupedAggregator::Consume(const DataChunk& input, const EncodedKeys& key
   Vector empty;
   for (size_t agg = 0; agg < specs_.size(); ++agg) {
     const AggregateSpec& spec = specs_[agg];
-    const Vector& arg = spec.arg_column >= 0 ? input.columns[static_cast<size_t>(spec.arg_column)] : empty;
+    const Vector& arg =
+        spec.arg_column >= 0 ? input.columns[static_cast<size_t>(spec.arg_column)] : empty;
     SLUICE_RETURN_IF_ERROR(Update(agg, arg, groups, active));
   }
   RecomputeMemory();
@@ -157,7 +174,8 @@ Status GroupedAggregator::Update(size_t agg, const Vector& arg, const std::vecto
     return Status::OK();
   }
   std::vector<uint8_t> take(count, 0);
-  for (size_t row = 0; row < count; ++row) take[row] = active[row] && !arg.IsNull(static_cast<int64_t>(row));
+  for (size_t row = 0; row < count; ++row)
+    take[row] = active[row] && !arg.IsNull(static_cast<int64_t>(row));
   if (spec.distinct) {
     EncodedKeys values;
     EncodeKeys({&arg}, static_cast<int64_t>(count), &values);
@@ -235,7 +253,8 @@ Status GroupedAggregator::Update(size_t agg, const Vector& arg, const std::vecto
         }
         return Status::OK();
       }
-      case Storage::kStr: return Status::Internal("sum over strings");
+      case Storage::kStr:
+        return Status::Internal("sum over strings");
     }
   }
   bool want_min = name == "min";
@@ -284,10 +303,10 @@ Status GroupedAggregator::Update(size_t agg, const Vector& arg, const std::vecto
 void GroupedAggregator::RecomputeMemory() {
   int64_t per_group_bytes = 0;
   for (const auto& state : states_) {
-    per_group_bytes += static_cast<int64_t>(state.count.capacity() * 8 + state.has.capacity() +
-                                            state.wide.capacity() * 16 + state.narrow.capacity() * 8 +
-                                            state.real.capacity() * 8 + state.m2.capacity() * 8 +
-                                            state.text.capacity() * sizeof(std::string));
+    per_group_bytes += static_cast<int64_t>(
+        state.count.capacity() * 8 + state.has.capacity() + state.wide.capacity() * 16 +
+        state.narrow.capacity() * 8 + state.real.capacity() * 8 + state.m2.capacity() * 8 +
+        state.text.capacity() * sizeof(std::string));
   }
   memory_bytes_ = per_group_bytes + group_keys_.allocated_bytes() +
                   static_cast<int64_t>(key_arena_.capacity() + key_offsets_.capacity() * 8 +
@@ -336,16 +355,25 @@ Status GroupedAggregator::Finalize(size_t agg, uint32_t group, Vector* out) cons
     if (spec.arg_type.id == TypeId::kDecimal) {
       divisor *= static_cast<long double>(Pow10(spec.arg_type.scale));
     }
-    out->AppendValue(Value::Double(static_cast<double>(static_cast<long double>(state.wide[group]) / divisor)));
+    out->AppendValue(
+        Value::Double(static_cast<double>(static_cast<long double>(state.wide[group]) / divisor)));
     return Status::OK();
   }
   Value value{spec.result_type, false};
   switch (storage) {
-    case Storage::kI128: value.i128 = state.wide[group]; break;
+    case Storage::kI128:
+      value.i128 = state.wide[group];
+      break;
     case Storage::kI64:
-    case Storage::kU8: value.i64 = state.narrow[group]; break;
-    case Storage::kF64: value.f64 = state.real[group]; break;
-    case Storage::kStr: value.str = state.text[group]; break;
+    case Storage::kU8:
+      value.i64 = state.narrow[group];
+      break;
+    case Storage::kF64:
+      value.f64 = state.real[group];
+      break;
+    case Storage::kStr:
+      value.str = state.text[group];
+      break;
   }
   out->AppendValue(value);
   return Status::OK();
@@ -364,7 +392,8 @@ Result<bool> GroupedAggregator::NextResult(DataChunk* out) {
     }
   }
   if (next_output_ >= group_hashes_.size()) return false;
-  auto end = static_cast<uint32_t>(std::min<size_t>(group_hashes_.size(), next_output_ + kChunkRows));
+  auto end =
+      static_cast<uint32_t>(std::min<size_t>(group_hashes_.size(), next_output_ + kChunkRows));
   *out = DataChunk(result_types());
   for (uint32_t group = next_output_; group < end; ++group) {
     for (size_t col = 0; col < key_types_.size(); ++col) {

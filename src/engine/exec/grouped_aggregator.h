@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "engine/exec/huge_page_allocator.h"
 #include "engine/exec/key_encoder.h"
 #include "engine/types/vector.h"
 
@@ -40,12 +41,12 @@ class GroupedAggregator {
  private:
   struct State {
     std::vector<int64_t> count;
-    std::vector<int128> wide;   // integer/decimal sums, min/max of kI128
-    std::vector<int64_t> narrow;  // min/max of kI64 and kU8
-    std::vector<double> real;   // double sums, min/max of kF64, Welford mean
-    std::vector<double> m2;     // Welford sum of squared differences
-    std::vector<std::string> text;  // min/max of strings
-    std::vector<uint8_t> has;   // a value was seen
+    std::vector<int128> wide;              // integer/decimal sums, min/max of kI128
+    std::vector<int64_t> narrow;           // min/max of kI64 and kU8
+    std::vector<double> real;              // double sums, min/max of kF64, Welford mean
+    std::vector<double> m2;                // Welford sum of squared differences
+    std::vector<std::string> text;         // min/max of strings
+    std::vector<uint8_t> has;              // a value was seen
     std::unordered_set<std::string> seen;  // DISTINCT: group id + value bytes
   };
 
@@ -64,7 +65,8 @@ class GroupedAggregator {
   std::string key_arena_;
   std::vector<uint64_t> key_offsets_{0};
   std::vector<uint64_t> group_hashes_;
-  std::vector<uint64_t> slots_;  // 0 = empty, else hash tag | (group id + 1)
+  std::vector<uint64_t, HugePageAllocator<uint64_t>>
+      slots_;  // 0 = empty, else hash tag | (group id + 1)
   int64_t distinct_bytes_ = 0;
   int64_t text_bytes_ = 0;
   int64_t memory_bytes_ = 0;

@@ -84,7 +84,8 @@ Status HashAggregateOperator::Build(Source next, int depth) {
     SLUICE_ASSIGN_OR_RETURN(bool more, next(&evaluated));
     if (!more) break;
     key_columns.clear();
-    for (size_t col = 0; col < groups_.size(); ++col) key_columns.push_back(&evaluated.columns[col]);
+    for (size_t col = 0; col < groups_.size(); ++col)
+      key_columns.push_back(&evaluated.columns[col]);
     EncodeKeys(key_columns, evaluated.size, &keys);
     rejected.clear();
     SLUICE_RETURN_IF_ERROR(table_->Consume(evaluated, keys, spilling ? &rejected : nullptr));
@@ -111,7 +112,8 @@ Result<bool> HashAggregateOperator::Next(DataChunk* out) {
         SLUICE_RETURN_IF_ERROR(Evaluate(*groups_[idx], input, &evaluated->columns[idx]));
       }
       for (size_t idx = 0; idx < args_.size(); ++idx) {
-        SLUICE_RETURN_IF_ERROR(Evaluate(*args_[idx], input, &evaluated->columns[groups_.size() + idx]));
+        SLUICE_RETURN_IF_ERROR(
+            Evaluate(*args_[idx], input, &evaluated->columns[groups_.size() + idx]));
       }
       evaluated->size = input.size;
       return true;
@@ -130,7 +132,8 @@ Result<bool> HashAggregateOperator::Next(DataChunk* out) {
     Partition partition = std::move(pending_.back());
     pending_.pop_back();
     SpillFile* file = partition.file.get();
-    SLUICE_RETURN_IF_ERROR(Build([file](DataChunk* chunk) { return file->Read(chunk); }, partition.depth));
+    SLUICE_RETURN_IF_ERROR(
+        Build([file](DataChunk* chunk) { return file->Read(chunk); }, partition.depth));
   }
 }
 

@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "engine/exec/expression_evaluator.h"
+#include "engine/exec/join_probe.h"
 
 namespace sluice::engine {
 
@@ -20,7 +21,7 @@ HashJoinOperator::HashJoinOperator(ExecContext* ctx, OperatorPtr build, Operator
                                    std::vector<ExprPtr> build_keys, std::vector<ExprPtr> probe_keys,
                                    std::vector<SqlType> build_types,
                                    std::vector<SqlType> probe_types, bool preserve_probe,
-                                   bool build_is_left)
+                                   JoinOutputLayout layout)
     : ctx_(ctx),
       build_(std::move(build)),
       probe_(std::move(probe)),
@@ -29,23 +30,37 @@ HashJoinOperator::HashJoinOperator(ExecContext* ctx, OperatorPtr build, Operator
       build_types_(std::move(build_types)),
       probe_types_(std::move(probe_types)),
       preserve_probe_(preserve_probe),
-      build_is_left_(build_is_left),
+      layout_(std::move(layout)),
       reservation_(ctx->budget) {}
 
 Status HashJoinOperator::EncodeFor(const std::vector<ExprPtr>& exprs, const DataChunk& chunk,
                                    EncodedKeys* keys) {
-  std::vector<Vector> values(exprs.size());
-  std::vector<const Vector*> refs;
-  for (size_t idx = 0; idx < exprs.size(); ++idx) {
-    if (exprs[idx]->kind == BoundExpr::Kind::kColumnRef) {
-      refs.push_back(&chunk.columns[static_cast<size_t>(exprs[idx]->index)]);
-      continue;
-    }
-    SLUICE_RETURN_IF_ERROR(Evaluate(*exprs[idx], chunk, &values[idx]));
-    refs.push_back(&values[idx]);
+  return EncodeExprKeys(exprs, chunk, keys);
+}
+
+HashJoinOperator::~HashJoinOperator() {
+  // The probe input's worker threads may be running our probe transform over table_: stop them
+  // before the table goes away.
+  probe_.reset();
+}
+
+Status HashJoinOperator::EnsureStarted() {
+  if (started_) return Status::OK();
+  started_ = true;
+  SLUICE_RETURN_IF_ERROR(BuildInMemory());
+  if (!partitioned_ && (table_->num_rows() > 0 || preserve_probe_)) {
+    // The table is final and read-only: let the probe input's scan threads probe it in parallel.
+    auto transform = std::make_shared<JoinProbeTransform>(table_.get(), &probe_keys_, probe_types_,
+                                                          build_types_, preserve_probe_, layout_);
+    SLUICE_ASSIGN_OR_RETURN(passthrough_, probe_->TryAddTransform(std::move(transform)));
   }
-  EncodeKeys(refs, chunk.size, keys);
   return Status::OK();
+}
+
+Result<bool> HashJoinOperator::TryAddTransform(std::shared_ptr<const ChunkTransform> transform) {
+  SLUICE_RETURN_IF_ERROR(EnsureStarted());
+  if (!passthrough_) return false;
+  return probe_->TryAddTransform(std::move(transform));
 }
 
 namespace {
@@ -61,7 +76,8 @@ struct Partitioner {
     }
     std::vector<std::vector<uint32_t>> rows(kPartitions);
     for (int64_t row = 0; row < chunk.size; ++row) {
-      rows[PartitionOf(keys.hashes[static_cast<size_t>(row)])].push_back(static_cast<uint32_t>(row));
+      rows[PartitionOf(keys.hashes[static_cast<size_t>(row)])].push_back(
+          static_cast<uint32_t>(row));
     }
     for (size_t part = 0; part < kPartitions; ++part) {
       if (rows[part].empty()) continue;
@@ -235,38 +251,8 @@ Result<bool> HashJoinOperator::NextPass() {
 }
 
 Status HashJoinOperator::EmitPairs(DataChunk* out) {
-  const DataChunk& build_rows = table_->rows();
-  DataChunk probe_part(probe_types_);
-  DataChunk build_part(build_types_);
-  auto count = static_cast<int64_t>(out_probe_.size());
-  for (size_t col = 0; col < probe_types_.size(); ++col) {
-    probe_part.columns[col].AppendGather(probe_chunk_.columns[col], out_probe_.data(), count);
-  }
-  bool any_unmatched = false;
-  for (int64_t row : out_build_) any_unmatched = any_unmatched || row < 0;
-  if (!any_unmatched) {
-    std::vector<uint32_t> rows(out_build_.begin(), out_build_.end());
-    for (size_t col = 0; col < build_types_.size(); ++col) {
-      build_part.columns[col].AppendGather(build_rows.columns[col], rows.data(), count);
-    }
-  } else {
-    for (size_t col = 0; col < build_types_.size(); ++col) {
-      Vector& target = build_part.columns[col];
-      for (int64_t row : out_build_) {
-        if (row < 0) {
-          target.AppendNull();
-        } else {
-          target.AppendFrom(build_rows.columns[col], row);
-        }
-      }
-    }
-  }
-  *out = DataChunk();
-  DataChunk& first = build_is_left_ ? build_part : probe_part;
-  DataChunk& second = build_is_left_ ? probe_part : build_part;
-  for (auto& column : first.columns) out->columns.push_back(std::move(column));
-  for (auto& column : second.columns) out->columns.push_back(std::move(column));
-  out->size = count;
+  *out = AssembleJoinOutput(probe_chunk_, table_->rows(), out_probe_, out_build_, probe_types_,
+                            build_types_, layout_);
   out_probe_.clear();
   out_build_.clear();
   return Status::OK();
@@ -342,10 +328,8 @@ Result<bool> HashJoinOperator::ProbeStep(DataChunk* out) {
 }
 
 Result<bool> HashJoinOperator::Next(DataChunk* out) {
-  if (!started_) {
-    started_ = true;
-    SLUICE_RETURN_IF_ERROR(BuildInMemory());
-  }
+  SLUICE_RETURN_IF_ERROR(EnsureStarted());
+  if (passthrough_) return probe_->Next(out);
   while (true) {
     if (pass_active_) {
       SLUICE_ASSIGN_OR_RETURN(bool got, ProbeStep(out));

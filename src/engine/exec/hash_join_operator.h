@@ -13,6 +13,7 @@
 #include <functional>
 
 #include "engine/exec/join_hash_table.h"
+#include "engine/exec/join_probe.h"
 #include "engine/exec/operator.h"
 #include "engine/plan/bound_expr.h"
 #include "engine/spill/spill_file.h"
@@ -26,8 +27,12 @@ class HashJoinOperator : public Operator {
   HashJoinOperator(ExecContext* ctx, OperatorPtr build, OperatorPtr probe,
                    std::vector<ExprPtr> build_keys, std::vector<ExprPtr> probe_keys,
                    std::vector<SqlType> build_types, std::vector<SqlType> probe_types,
-                   bool preserve_probe, bool build_is_left);
+                   bool preserve_probe, JoinOutputLayout layout);
+  ~HashJoinOperator() override;
   Result<bool> Next(DataChunk* out) override;
+  /// Once the build side fits in memory, the join itself runs as a transform on the probe
+  /// input's threads, and further transforms pass through to them.
+  Result<bool> TryAddTransform(std::shared_ptr<const ChunkTransform> transform) override;
 
  private:
   using Source = std::function<Result<bool>(DataChunk*)>;
@@ -38,6 +43,7 @@ class HashJoinOperator : public Operator {
     bool unmatched_only = false;              // final LEFT pass: emit rows never matched
   };
 
+  Status EnsureStarted();
   Status EncodeFor(const std::vector<ExprPtr>& exprs, const DataChunk& chunk, EncodedKeys* keys);
   Status BuildInMemory();
   Status PartitionInputs();
@@ -55,11 +61,12 @@ class HashJoinOperator : public Operator {
   std::vector<SqlType> build_types_;
   std::vector<SqlType> probe_types_;
   bool preserve_probe_;
-  bool build_is_left_;
+  JoinOutputLayout layout_;
   Reservation reservation_;
 
   std::unique_ptr<JoinHashTable> table_;
   bool started_ = false;
+  bool passthrough_ = false;  // the probe input applies the join (JoinProbeTransform)
   bool partitioned_ = false;
   bool done_ = false;
 

@@ -4,6 +4,10 @@
 
 namespace sluice::engine {
 
+namespace {
+uint64_t InlineKey(const char* key, size_t length);
+}  // namespace
+
 void JoinHashTable::Add(const DataChunk& chunk, const EncodedKeys& keys) {
   std::vector<uint32_t> keep;
   keep.reserve(static_cast<size_t>(chunk.size));
@@ -19,7 +23,8 @@ void JoinHashTable::Add(const DataChunk& chunk, const EncodedKeys& keys) {
     hashes_.push_back(keys.hashes[idx]);
   }
   for (size_t col = 0; col < rows_.columns.size(); ++col) {
-    rows_.columns[col].AppendGather(chunk.columns[col], keep.data(), static_cast<int64_t>(keep.size()));
+    rows_.columns[col].AppendGather(chunk.columns[col], keep.data(),
+                                    static_cast<int64_t>(keep.size()));
   }
   rows_.size += static_cast<int64_t>(keep.size());
 }
@@ -28,11 +33,25 @@ void JoinHashTable::Finish() {
   size_t size = 1;
   // Slot count: the next power of two >= 2x rows keeps linear-probe runs short.
   while (size < hashes_.size() * 2) size <<= 1;
-  slots_.assign(size, 0);
-  for (size_t row = 0; row < hashes_.size(); ++row) {
-    size_t pos = hashes_[row] & (size - 1);
-    while (slots_[pos] != 0) pos = (pos + 1) & (size - 1);
-    slots_[pos] = (hashes_[row] & ~kRowMask) | (row + 1);
+  inline_keys_mode_ = fixed_key_length_ >= 1 && fixed_key_length_ <= 9;
+  if (inline_keys_mode_) {
+    auto length = static_cast<size_t>(fixed_key_length_);
+    inline_slots_.assign(size * 2, 0);
+    for (size_t row = 0; row < hashes_.size(); ++row) {
+      size_t pos = hashes_[row] & (size - 1);
+      while (inline_slots_[2 * pos] != 0) pos = (pos + 1) & (size - 1);
+      inline_slots_[2 * pos] = (hashes_[row] & ~kRowMask) | (row + 1);
+      inline_slots_[2 * pos + 1] = InlineKey(key_arena_.data() + row * length, length);
+    }
+    key_arena_.clear();
+    key_arena_.shrink_to_fit();
+  } else {
+    slots_.assign(size, 0);
+    for (size_t row = 0; row < hashes_.size(); ++row) {
+      size_t pos = hashes_[row] & (size - 1);
+      while (slots_[pos] != 0) pos = (pos + 1) & (size - 1);
+      slots_[pos] = (hashes_[row] & ~kRowMask) | (row + 1);
+    }
   }
   if (fixed_key_length_ >= 0) {
     // Stride addressing needs no offsets: free them.
@@ -44,6 +63,13 @@ void JoinHashTable::Finish() {
 }
 
 namespace {
+
+// The value bytes of a key of at most 9 bytes (its first byte is the NULL flag).
+uint64_t InlineKey(const char* key, size_t length) {
+  uint64_t out = 0;
+  if (length > 1) std::memcpy(&out, key + 1, length - 1);
+  return out;
+}
 
 // Keys are short (9 bytes for one BIGINT): an inline loop beats a memcmp call.
 bool SameBytes(const char* a, const char* b, size_t length) {
@@ -59,6 +85,24 @@ bool SameBytes(const char* a, const char* b, size_t length) {
 }  // namespace
 
 int64_t JoinHashTable::Next(uint64_t hash, std::string_view key, size_t* cursor) const {
+  if (inline_keys_mode_) {
+    if (key.size() != static_cast<size_t>(fixed_key_length_)) return -1;
+    size_t mask = inline_slots_.size() / 2 - 1;
+    uint64_t tag = hash & ~kRowMask;
+    uint64_t wanted = InlineKey(key.data(), key.size());
+    size_t pos = *cursor;
+    while (inline_slots_[2 * pos] != 0) {
+      uint64_t slot = inline_slots_[2 * pos];
+      uint64_t stored = inline_slots_[2 * pos + 1];
+      pos = (pos + 1) & mask;
+      if ((slot & ~kRowMask) == tag && stored == wanted) {
+        *cursor = pos;
+        return static_cast<int64_t>((slot & kRowMask) - 1);
+      }
+    }
+    *cursor = pos;
+    return -1;
+  }
   if (slots_.empty()) return -1;
   size_t mask = slots_.size() - 1;
   uint64_t tag = hash & ~kRowMask;
@@ -87,6 +131,12 @@ int64_t JoinHashTable::Next(uint64_t hash, std::string_view key, size_t* cursor)
 }
 
 void JoinHashTable::Prefetch(const uint64_t* hashes, size_t count) const {
+  if (inline_keys_mode_) {
+    size_t mask = inline_slots_.size() / 2 - 1;
+    for (size_t idx = 0; idx < count; ++idx)
+      __builtin_prefetch(&inline_slots_[2 * (hashes[idx] & mask)]);
+    return;
+  }
   if (slots_.empty()) return;
   size_t mask = slots_.size() - 1;
   for (size_t idx = 0; idx < count; ++idx) __builtin_prefetch(&slots_[hashes[idx] & mask]);
@@ -105,9 +155,10 @@ void JoinHashTable::Prefetch(const uint64_t* hashes, size_t count) const {
 int64_t JoinHashTable::memory_bytes() const {
   return rows_.allocated_bytes() +
          static_cast<int64_t>(key_arena_.capacity() + key_offsets_.capacity() * 8 +
-                              hashes_.capacity() * 8 + slots_.capacity() * 8) +
-         // Finish() will add about two 8-byte slots per row.
-         (slots_.empty() ? static_cast<int64_t>(hashes_.size()) * 16 : 0);
+                              hashes_.capacity() * 8 + slots_.capacity() * 8 +
+                              inline_slots_.capacity() * 8) +
+         // Finish() will add up to four 8-byte words per row (two slots of key + row).
+         (slots_.empty() && inline_slots_.empty() ? static_cast<int64_t>(hashes_.size()) * 32 : 0);
 }
 
 }  // namespace sluice::engine

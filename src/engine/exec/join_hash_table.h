@@ -3,6 +3,7 @@
 // Thread-safety: single thread. Ownership: owns the rows; memory_bytes() reports them.
 #pragma once
 
+#include "engine/exec/huge_page_allocator.h"
 #include "engine/exec/key_encoder.h"
 #include "engine/types/vector.h"
 
@@ -22,7 +23,10 @@ class JoinHashTable {
 
   /// Finds build rows whose key equals `key` (hash `hash`): start with *cursor = Start(hash);
   /// each call returns the next matching row and advances *cursor, or -1 when there is none.
-  size_t Start(uint64_t hash) const { return slots_.empty() ? 0 : (hash & (slots_.size() - 1)); }
+  size_t Start(uint64_t hash) const {
+    if (inline_keys_mode_) return hash & (inline_slots_.size() / 2 - 1);
+    return slots_.empty() ? 0 : (hash & (slots_.size() - 1));
+  }
   int64_t Next(uint64_t hash, std::string_view key, size_t* cursor) const;
   /// Prefetches the slots, then the stored keys, that probing these hashes will touch, so a
   /// chunk's cache misses overlap instead of being paid one probe at a time.
@@ -39,7 +43,13 @@ class JoinHashTable {
   std::vector<uint64_t> key_offsets_{0};
   std::vector<uint64_t> hashes_;
   int64_t fixed_key_length_ = -1;  // >= 0 while every key has this length (stride addressing)
-  std::vector<uint64_t> slots_;
+  std::vector<uint64_t, HugePageAllocator<uint64_t>> slots_;
+  // When every key is at most 9 bytes (one NULL flag, which is always 1 here, plus up to 8
+  // value bytes: any single integer/date/double key), the value bytes sit next to each slot, so
+  // a probe touches one cache line: inline_keys_[2 * pos + 1] is slot pos's key.
+  bool inline_keys_mode_ = false;
+  std::vector<uint64_t, HugePageAllocator<uint64_t>>
+      inline_slots_;  // pairs (tag | row + 1, key bytes)
 };
 
 }  // namespace sluice::engine

@@ -24,11 +24,26 @@ struct ExecContext {
   std::atomic<int64_t> row_groups_read{0};
 };
 
+/// A streaming, stateless step (e.g. probing a finished hash table) that can run on the scan's
+/// worker threads. Apply() is called concurrently from several threads.
+class ChunkTransform {
+ public:
+  virtual ~ChunkTransform() = default;
+  /// Transforms `input` into zero or more chunks appended to *out.
+  virtual Status Apply(DataChunk input, std::vector<DataChunk>* out) const = 0;
+};
+
 class Operator {
  public:
   virtual ~Operator() = default;
   /// Fills *out with the next rows (out->size > 0) and returns true, or returns false at the end.
   virtual Result<bool> Next(DataChunk* out) = 0;
+  /// Asks the operator to run `transform` on every chunk it produces, on its worker threads.
+  /// Only possible before the first Next(); false when the operator cannot (the caller then
+  /// applies the step itself). The transform is shared by the worker threads.
+  virtual Result<bool> TryAddTransform(std::shared_ptr<const ChunkTransform> transform) {
+    return false;
+  }
 };
 
 using OperatorPtr = std::unique_ptr<Operator>;

@@ -31,22 +31,28 @@ void ConvertParquetColumn(const ColumnSchema& column, const ColumnVector& input,
   const LogicalType& logical = column.logical;
   switch (column.physical) {
     case PhysicalType::kBoolean:
-      for (int64_t row = 0; row < count; ++row) out->u8().push_back(*input.FixedAt(start + row) ? 1 : 0);
+      for (int64_t row = 0; row < count; ++row)
+        out->u8().push_back(*input.FixedAt(start + row) ? 1 : 0);
       break;
     case PhysicalType::kInt32:
       if (type.id == TypeId::kDecimal) {
-        for (int64_t row = 0; row < count; ++row) out->i128().push_back(input.Get<int32_t>(start + row));
+        for (int64_t row = 0; row < count; ++row)
+          out->i128().push_back(input.Get<int32_t>(start + row));
       } else if (logical.kind == LogicalType::Kind::kInteger && !logical.is_signed) {
-        for (int64_t row = 0; row < count; ++row) out->i64().push_back(input.Get<uint32_t>(start + row));
+        for (int64_t row = 0; row < count; ++row)
+          out->i64().push_back(input.Get<uint32_t>(start + row));
       } else {
-        for (int64_t row = 0; row < count; ++row) out->i64().push_back(input.Get<int32_t>(start + row));
+        for (int64_t row = 0; row < count; ++row)
+          out->i64().push_back(input.Get<int32_t>(start + row));
       }
       break;
     case PhysicalType::kInt64:
       if (type.id == TypeId::kDecimal) {
-        for (int64_t row = 0; row < count; ++row) out->i128().push_back(input.Get<int64_t>(start + row));
+        for (int64_t row = 0; row < count; ++row)
+          out->i128().push_back(input.Get<int64_t>(start + row));
       } else if (type.id == TypeId::kInt128) {
-        for (int64_t row = 0; row < count; ++row) out->i128().push_back(input.Get<uint64_t>(start + row));
+        for (int64_t row = 0; row < count; ++row)
+          out->i128().push_back(input.Get<uint64_t>(start + row));
       } else if (type.id == TypeId::kTimestamp && logical.unit != TimeUnit::kMicros) {
         for (int64_t row = 0; row < count; ++row) {
           int64_t value = input.Get<int64_t>(start + row);
@@ -78,7 +84,8 @@ void ConvertParquetColumn(const ColumnSchema& column, const ColumnVector& input,
       if (type.id == TypeId::kDecimal) {
         for (int64_t row = 0; row < count; ++row) {
           auto bytes = input.BytesAt(start + row);
-          out->i128().push_back(BigEndianToInt128(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+          out->i128().push_back(
+              BigEndianToInt128(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
         }
       } else {
         // AppendStr maintains the NULL map itself: detach it (already filled above) meanwhile.
@@ -91,10 +98,12 @@ void ConvertParquetColumn(const ColumnSchema& column, const ColumnVector& input,
       break;
     case PhysicalType::kFixedLenByteArray:
       for (int64_t row = 0; row < count; ++row) {
-        out->i128().push_back(BigEndianToInt128(input.FixedAt(start + row), static_cast<size_t>(input.width())));
+        out->i128().push_back(
+            BigEndianToInt128(input.FixedAt(start + row), static_cast<size_t>(input.width())));
       }
       break;
-    default: break;
+    default:
+      break;
   }
   out->SetSize(base + count);
 }
@@ -104,7 +113,8 @@ std::optional<std::string> StatLiteral(const ColumnSchema& column, const Value& 
   std::string out;
   switch (column.physical) {
     case PhysicalType::kInt32: {
-      if (column.logical.kind == LogicalType::Kind::kInteger && !column.logical.is_signed) return std::nullopt;
+      if (column.logical.kind == LogicalType::Kind::kInteger && !column.logical.is_signed)
+        return std::nullopt;
       int128 wide = value.type.id == TypeId::kDecimal ? value.i128 : value.i64;
       if (wide < INT32_MIN || wide > INT32_MAX) return std::nullopt;
       auto narrow = static_cast<int32_t>(wide);
@@ -112,8 +122,10 @@ std::optional<std::string> StatLiteral(const ColumnSchema& column, const Value& 
       return out;
     }
     case PhysicalType::kInt64: {
-      if (column.logical.kind == LogicalType::Kind::kInteger && !column.logical.is_signed) return std::nullopt;
-      if (column.logical.kind == LogicalType::Kind::kTimestamp && column.logical.unit != TimeUnit::kMicros) {
+      if (column.logical.kind == LogicalType::Kind::kInteger && !column.logical.is_signed)
+        return std::nullopt;
+      if (column.logical.kind == LogicalType::Kind::kTimestamp &&
+          column.logical.unit != TimeUnit::kMicros) {
         return std::nullopt;
       }
       int128 wide = value.type.id == TypeId::kDecimal ? value.i128 : value.i64;
@@ -128,7 +140,8 @@ std::optional<std::string> StatLiteral(const ColumnSchema& column, const Value& 
     case PhysicalType::kByteArray:
       if (value.type.id == TypeId::kVarchar) return value.str;
       return std::nullopt;
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 

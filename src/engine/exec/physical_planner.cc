@@ -1,5 +1,7 @@
 #include "engine/exec/physical_planner.h"
 
+#include <algorithm>
+
 #include "engine/exec/filter_operator.h"
 #include "engine/exec/hash_aggregate_operator.h"
 #include "engine/exec/hash_join_operator.h"
@@ -31,7 +33,8 @@ std::vector<RowGroupPredicate> PruningPredicates(const LogicalOp& scan) {
       std::swap(column, constant);
       flipped = true;
     }
-    if (column->kind != BoundExpr::Kind::kColumnRef || constant->kind != BoundExpr::Kind::kConstant) {
+    if (column->kind != BoundExpr::Kind::kColumnRef ||
+        constant->kind != BoundExpr::Kind::kConstant) {
       continue;
     }
     int file_column = column->binding.column;
@@ -72,7 +75,8 @@ Result<OperatorPtr> CreateOperator(LogicalOp* plan, ExecContext* ctx) {
     case LogicalOp::Kind::kFilter: {
       SLUICE_RETURN_IF_ERROR(ResolveAll(&plan->exprs, plan->children[0]->OutputBindings()));
       SLUICE_ASSIGN_OR_RETURN(auto child, CreateOperator(plan->children[0].get(), ctx));
-      return OperatorPtr(std::make_unique<FilterOperator>(std::move(child), std::move(plan->exprs)));
+      return OperatorPtr(
+          std::make_unique<FilterOperator>(std::move(child), std::move(plan->exprs)));
     }
     case LogicalOp::Kind::kProject: {
       OperatorPtr child;
@@ -81,7 +85,8 @@ Result<OperatorPtr> CreateOperator(LogicalOp* plan, ExecContext* ctx) {
         SLUICE_RETURN_IF_ERROR(ResolveAll(&plan->exprs, plan->children[0]->OutputBindings()));
         SLUICE_ASSIGN_OR_RETURN(child, CreateOperator(plan->children[0].get(), ctx));
       }
-      return OperatorPtr(std::make_unique<ProjectOperator>(std::move(child), std::move(plan->exprs)));
+      return OperatorPtr(
+          std::make_unique<ProjectOperator>(std::move(child), std::move(plan->exprs)));
     }
     case LogicalOp::Kind::kAggregate: {
       auto layout = plan->children[0]->OutputBindings();
@@ -114,14 +119,35 @@ Result<OperatorPtr> CreateOperator(LogicalOp* plan, ExecContext* ctx) {
       SLUICE_ASSIGN_OR_RETURN(auto right, CreateOperator(plan->children[1].get(), ctx));
       SLUICE_RETURN_IF_ERROR(ResolveAll(&plan->left_keys, left_layout));
       SLUICE_RETURN_IF_ERROR(ResolveAll(&plan->right_keys, right_layout));
+      // Which columns of each input the join emits (all, unless the optimizer pruned some).
+      std::vector<int> left_out;
+      std::vector<int> right_out;
+      for (size_t pos = 0; pos < left_layout.size(); ++pos) {
+        if (plan->join_outputs.empty() ||
+            std::find(plan->join_outputs.begin(), plan->join_outputs.end(), left_layout[pos]) !=
+                plan->join_outputs.end()) {
+          left_out.push_back(static_cast<int>(pos));
+        }
+      }
+      for (size_t pos = 0; pos < right_layout.size(); ++pos) {
+        if (plan->join_outputs.empty() ||
+            std::find(plan->join_outputs.begin(), plan->join_outputs.end(), right_layout[pos]) !=
+                plan->join_outputs.end()) {
+          right_out.push_back(static_cast<int>(pos));
+        }
+      }
+      JoinOutputLayout layout;
+      layout.build_is_left = plan->build_left;
+      layout.build_columns = plan->build_left ? left_out : right_out;
+      layout.probe_columns = plan->build_left ? right_out : left_out;
       if (plan->build_left) {
         return OperatorPtr(std::make_unique<HashJoinOperator>(
             ctx, std::move(left), std::move(right), std::move(plan->left_keys),
-            std::move(plan->right_keys), left_types, right_types, false, true));
+            std::move(plan->right_keys), left_types, right_types, false, std::move(layout)));
       }
       return OperatorPtr(std::make_unique<HashJoinOperator>(
           ctx, std::move(right), std::move(left), std::move(plan->right_keys),
-          std::move(plan->left_keys), right_types, left_types, plan->left_join, false));
+          std::move(plan->left_keys), right_types, left_types, plan->left_join, std::move(layout)));
     }
     case LogicalOp::Kind::kSort:
     case LogicalOp::Kind::kLimit: {
@@ -131,7 +157,8 @@ Result<OperatorPtr> CreateOperator(LogicalOp* plan, ExecContext* ctx) {
       }
       if (!sort) {
         SLUICE_ASSIGN_OR_RETURN(auto child, CreateOperator(plan->children[0].get(), ctx));
-        return OperatorPtr(std::make_unique<LimitOperator>(std::move(child), plan->limit, plan->offset));
+        return OperatorPtr(
+            std::make_unique<LimitOperator>(std::move(child), plan->limit, plan->offset));
       }
       auto layout = sort->children[0]->OutputBindings();
       auto types = sort->children[0]->OutputTypes();
@@ -144,9 +171,9 @@ Result<OperatorPtr> CreateOperator(LogicalOp* plan, ExecContext* ctx) {
         orders.push_back({key.descending, key.nulls_first});
       }
       bool top_n = sort != plan;
-      return OperatorPtr(std::make_unique<SortOperator>(ctx, std::move(child), types, std::move(keys),
-                                                        std::move(orders), top_n ? plan->limit : -1,
-                                                        top_n ? plan->offset : 0));
+      return OperatorPtr(std::make_unique<SortOperator>(
+          ctx, std::move(child), types, std::move(keys), std::move(orders),
+          top_n ? plan->limit : -1, top_n ? plan->offset : 0));
     }
     case LogicalOp::Kind::kUnionAll: {
       std::vector<OperatorPtr> children;

@@ -31,8 +31,9 @@ std::string Substr(std::string_view text, int64_t start, std::optional<int64_t> 
   if (length && *length < 0) return "";
   begin = std::clamp<int64_t>(begin, 0, chars);
   end = std::clamp<int64_t>(end, begin, chars);
-  return std::string(text.substr(starts[static_cast<size_t>(begin)],
-                                 starts[static_cast<size_t>(end)] - starts[static_cast<size_t>(begin)]));
+  return std::string(
+      text.substr(starts[static_cast<size_t>(begin)],
+                  starts[static_cast<size_t>(end)] - starts[static_cast<size_t>(begin)]));
 }
 
 int64_t FloorDiv(int64_t value, int64_t divisor) {
@@ -164,9 +165,14 @@ Result<Value> EvaluateFunction(const std::string& name, const SqlType& type,
         }
         out.i64 = out.i64 < 0 ? -out.i64 : out.i64;
         break;
-      case Storage::kI128: out.i128 = out.i128 < 0 ? -out.i128 : out.i128; break;
-      case Storage::kF64: out.f64 = std::fabs(out.f64); break;
-      default: break;
+      case Storage::kI128:
+        out.i128 = out.i128 < 0 ? -out.i128 : out.i128;
+        break;
+      case Storage::kF64:
+        out.f64 = std::fabs(out.f64);
+        break;
+      default:
+        break;
     }
     return out;
   }

@@ -66,7 +66,16 @@ Status ScanOperator::ScanRowGroup(ParquetFileReader* reader, int row_group) {
       if (chunk.size == 0) break;
     }
     if (chunk.size == 0) continue;
-    if (!Push(std::move(chunk))) return Status::OK();
+    std::vector<DataChunk> current;
+    current.push_back(std::move(chunk));
+    for (const auto& transform : transforms_) {
+      std::vector<DataChunk> next;
+      for (auto& piece : current) SLUICE_RETURN_IF_ERROR(transform->Apply(std::move(piece), &next));
+      current = std::move(next);
+    }
+    for (auto& piece : current) {
+      if (piece.size > 0 && !Push(std::move(piece))) return Status::OK();
+    }
   }
   return Status::OK();
 }

@@ -27,6 +27,11 @@ class ScanOperator : public Operator {
   ~ScanOperator() override;
 
   Result<bool> Next(DataChunk* out) override;
+  Result<bool> TryAddTransform(std::shared_ptr<const ChunkTransform> transform) override {
+    if (started_) return false;
+    transforms_.push_back(std::move(transform));
+    return true;
+  }
 
  private:
   void Worker();
@@ -39,6 +44,7 @@ class ScanOperator : public Operator {
   std::vector<SqlType> types_;
   std::vector<ExprPtr> filters_;
   std::vector<RowGroupPredicate> prune_;
+  std::vector<std::shared_ptr<const ChunkTransform>> transforms_;
   std::vector<std::pair<int, int>> tasks_;  // (file, row group)
 
   std::mutex mu_;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/exec/filter_operator.h"
+
 namespace sluice::engine {
 
 SortOperator::SortOperator(ExecContext* ctx, OperatorPtr child, std::vector<SqlType> child_types,
@@ -65,29 +67,36 @@ void SortOperator::TrimBuffer(int64_t keep) {
     chunk_of.push_back(ref.chunk);
     row_of.push_back(ref.row);
   }
-  DataChunk kept = GatherRows(buffer_, buffer_types_, chunk_of, row_of, 0, refs.size(), buffer_types_.size());
+  DataChunk kept =
+      GatherRows(buffer_, buffer_types_, chunk_of, row_of, 0, refs.size(), buffer_types_.size());
   buffer_.clear();
   buffer_rows_ = kept.size;
+  // buffer_[0] stays sorted with `keep` rows until the next trim or spill: its last row is a
+  // valid cutoff for later chunks.
+  cutoff_valid_ = kept.size == keep && keep > 0;
   buffer_.push_back(std::move(kept));
 }
 
 Status SortOperator::SpillRun() {
   auto refs = SortBuffer();
+  SLUICE_ASSIGN_OR_RETURN(auto file, SpillFile::Create(ctx_->spill_dir, buffer_types_));
   std::vector<uint32_t> chunk_of;
   std::vector<uint32_t> row_of;
-  for (const auto& ref : refs) {
-    chunk_of.push_back(ref.chunk);
-    row_of.push_back(ref.row);
-  }
-  SLUICE_ASSIGN_OR_RETURN(auto file, SpillFile::Create(ctx_->spill_dir, buffer_types_));
   for (size_t begin = 0; begin < refs.size(); begin += static_cast<size_t>(kChunkRows)) {
     size_t end = std::min(refs.size(), begin + static_cast<size_t>(kChunkRows));
-    SLUICE_RETURN_IF_ERROR(file->Append(
-        GatherRows(buffer_, buffer_types_, chunk_of, row_of, begin, end, buffer_types_.size())));
+    chunk_of.clear();
+    row_of.clear();
+    for (size_t idx = begin; idx < end; ++idx) {
+      chunk_of.push_back(refs[idx].chunk);
+      row_of.push_back(refs[idx].row);
+    }
+    SLUICE_RETURN_IF_ERROR(file->Append(GatherRows(buffer_, buffer_types_, chunk_of, row_of, 0,
+                                                   chunk_of.size(), buffer_types_.size())));
   }
   SLUICE_RETURN_IF_ERROR(file->FinishWriting());
   ctx_->spilled_bytes.fetch_add(file->bytes_written());
   runs_.push_back(Run{std::move(file), DataChunk(), 0});
+  cutoff_valid_ = false;
   buffer_.clear();
   buffer_rows_ = 0;
   reservation_.Reset();
@@ -105,7 +114,21 @@ Status SortOperator::Consume() {
       SLUICE_RETURN_IF_ERROR(Evaluate(*key, chunk, &value));
       chunk.columns.push_back(std::move(value));
     }
-    buffered_bytes += chunk.allocated_bytes();
+    if (limit_ >= 0 && cutoff_valid_) {
+      // Top-N with a full, trimmed buffer: its last row is the cutoff; drop rows that do not
+      // sort before it, so most chunks add nothing.
+      const DataChunk& kept = buffer_[0];
+      int64_t cutoff = limit_ + offset_ - 1;
+      std::vector<uint32_t> better;
+      for (int64_t row = 0; row < chunk.size; ++row) {
+        if (comparator_.Compare(chunk, row, kept, cutoff) < 0)
+          better.push_back(static_cast<uint32_t>(row));
+      }
+      SelectRows(&chunk, better);
+      if (chunk.size == 0) continue;
+    }
+    // The chunk plus the 8-byte row reference sorting it will need.
+    buffered_bytes += chunk.allocated_bytes() + chunk.size * static_cast<int64_t>(sizeof(RowRef));
     buffer_rows_ += chunk.size;
     buffer_.push_back(std::move(chunk));
     chunk = DataChunk();
@@ -114,7 +137,7 @@ Status SortOperator::Consume() {
       int64_t keep = limit_ + offset_;
       if (buffer_rows_ > std::max<int64_t>(2 * keep, kChunkRows)) {
         TrimBuffer(keep);
-        buffered_bytes = buffer_[0].allocated_bytes();
+        buffered_bytes = buffer_[0].allocated_bytes() + keep * static_cast<int64_t>(sizeof(RowRef));
       }
     }
     // A sort (or a top-N with a huge N) that outgrows the budget writes a sorted run.
@@ -150,7 +173,8 @@ Result<bool> SortOperator::NextInMemory(DataChunk* out) {
     chunk_of.push_back(sorted_[idx].chunk);
     row_of.push_back(sorted_[idx].row);
   }
-  *out = GatherRows(buffer_, buffer_types_, chunk_of, row_of, 0, chunk_of.size(), child_types_.size());
+  *out =
+      GatherRows(buffer_, buffer_types_, chunk_of, row_of, 0, chunk_of.size(), child_types_.size());
   emitted_ = end;
   return true;
 }
@@ -201,7 +225,8 @@ Result<bool> SortOperator::Next(DataChunk* out) {
     if (count == 0) continue;
     if (start != 0 || count != out->size) {
       std::vector<uint32_t> rows;
-      for (int64_t row = start; row < start + count; ++row) rows.push_back(static_cast<uint32_t>(row));
+      for (int64_t row = start; row < start + count; ++row)
+        rows.push_back(static_cast<uint32_t>(row));
       DataChunk sliced(child_types_);
       for (size_t col = 0; col < child_types_.size(); ++col) {
         sliced.columns[col].AppendGather(out->columns[col], rows.data(), count);

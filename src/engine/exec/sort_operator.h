@@ -57,6 +57,7 @@ class SortOperator : public Operator {
   size_t emitted_ = 0;
   std::vector<size_t> heap_;
   bool consumed_ = false;
+  bool cutoff_valid_ = false;  // top-N: buffer_[0] is sorted and holds limit+offset rows
   int64_t to_skip_ = 0;
   int64_t remaining_ = -1;
 };

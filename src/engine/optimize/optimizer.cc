@@ -52,7 +52,8 @@ bool AllIn(const BoundExpr& expr, const std::vector<ColumnBinding>& bindings) {
 }
 
 /// Replaces references to `table`'s columns with copies of `replacements[column]`.
-ExprPtr Substitute(const BoundExpr& expr, int table, const std::vector<const BoundExpr*>& replacements) {
+ExprPtr Substitute(const BoundExpr& expr, int table,
+                   const std::vector<const BoundExpr*>& replacements) {
   if (expr.kind == BoundExpr::Kind::kColumnRef && expr.binding.table == table) {
     return replacements[static_cast<size_t>(expr.binding.column)]->Clone();
   }
@@ -91,7 +92,8 @@ PlanPtr PushDown(PlanPtr plan, std::vector<ExprPtr> filters) {
       std::vector<const BoundExpr*> replacements;
       for (const auto& expr : plan->exprs) replacements.push_back(expr.get());
       std::vector<ExprPtr> below;
-      for (auto& filter : filters) below.push_back(Substitute(*filter, plan->table_index, replacements));
+      for (auto& filter : filters)
+        below.push_back(Substitute(*filter, plan->table_index, replacements));
       plan->children[0] = PushDown(std::move(plan->children[0]), std::move(below));
       return plan;
     }
@@ -134,7 +136,8 @@ PlanPtr PushDown(PlanPtr plan, std::vector<ExprPtr> filters) {
       }
       plan->children[0] = PushDown(std::move(plan->children[0]), std::move(to_left));
       plan->children[1] = PushDown(std::move(plan->children[1]), std::move(to_right));
-      plan->estimated_rows = std::max(plan->children[0]->estimated_rows, plan->children[1]->estimated_rows);
+      plan->estimated_rows =
+          std::max(plan->children[0]->estimated_rows, plan->children[1]->estimated_rows);
       return WrapFilter(std::move(plan), std::move(above));
     }
     case LogicalOp::Kind::kSort: {
@@ -156,7 +159,8 @@ PlanPtr PushDown(PlanPtr plan, std::vector<ExprPtr> filters) {
           replacements.push_back(refs.back().get());
         }
         std::vector<ExprPtr> copies;
-        for (const auto& filter : filters) copies.push_back(Substitute(*filter, plan->table_index, replacements));
+        for (const auto& filter : filters)
+          copies.push_back(Substitute(*filter, plan->table_index, replacements));
         child = PushDown(std::move(child), std::move(copies));
       }
       return plan;
@@ -173,16 +177,43 @@ void AddUsed(const BoundExpr& expr, BindingSet* used) {
 
 int64_t TypeWidth(const SqlType& type) {
   switch (type.storage()) {
-    case Storage::kU8: return 1;
+    case Storage::kU8:
+      return 1;
     case Storage::kI64:
-    case Storage::kF64: return 8;
-    case Storage::kI128: return 16;
-    case Storage::kStr: return 24;  // a guess for average text: offsets plus a short string
+    case Storage::kF64:
+      return 8;
+    case Storage::kI128:
+      return 16;
+    case Storage::kStr:
+      return 24;  // a guess for average text: offsets plus a short string
   }
   return 8;
 }
 
 void PruneColumns(LogicalOp* op, BindingSet required) {
+  if (op->kind == LogicalOp::Kind::kJoin) {
+    std::vector<ColumnBinding> kept;
+    auto left = op->children[0]->OutputBindings();
+    auto right = op->children[1]->OutputBindings();
+    left.insert(left.end(), right.begin(), right.end());
+    for (const auto& binding : left) {
+      if (required.count({binding.table, binding.column})) kept.push_back(binding);
+    }
+    // Keep one column when none is needed (count(*)): a join key column, which the children
+    // keep anyway.
+    if (kept.empty()) {
+      std::vector<ColumnBinding> key_bindings;
+      for (const auto& key : op->left_keys) CollectBindings(*key, &key_bindings);
+      for (const auto& key : op->right_keys) CollectBindings(*key, &key_bindings);
+      for (const auto& binding : left) {
+        if (kept.empty() &&
+            std::find(key_bindings.begin(), key_bindings.end(), binding) != key_bindings.end()) {
+          kept.push_back(binding);
+        }
+      }
+    }
+    if (kept.size() < left.size()) op->join_outputs = std::move(kept);
+  }
   for (const auto& expr : op->exprs) AddUsed(*expr, &required);
   for (const auto& expr : op->left_keys) AddUsed(*expr, &required);
   for (const auto& expr : op->right_keys) AddUsed(*expr, &required);
@@ -193,7 +224,8 @@ void PruneColumns(LogicalOp* op, BindingSet required) {
   if (op->kind == LogicalOp::Kind::kUnionAll) {
     for (auto& child : op->children) {
       BindingSet all;
-      for (const auto& binding : child->OutputBindings()) all.insert({binding.table, binding.column});
+      for (const auto& binding : child->OutputBindings())
+        all.insert({binding.table, binding.column});
       PruneColumns(child.get(), all);
     }
     return;
@@ -230,7 +262,8 @@ void ChooseBuildSides(LogicalOp* op) {
   for (auto& child : op->children) ChooseBuildSides(child.get());
   if (op->kind == LogicalOp::Kind::kJoin) {
     // LEFT joins stream the left input (its unmatched rows are emitted while probing).
-    op->build_left = !op->left_join && EstimateBytes(*op->children[0]) < EstimateBytes(*op->children[1]);
+    op->build_left =
+        !op->left_join && EstimateBytes(*op->children[0]) < EstimateBytes(*op->children[1]);
   }
 }
 
@@ -241,7 +274,8 @@ Result<PlanPtr> Optimize(PlanPtr plan) {
   plan = PushDown(std::move(plan), {});
   SLUICE_RETURN_IF_ERROR(FoldPlan(plan.get()));
   BindingSet required;
-  for (const auto& binding : plan->OutputBindings()) required.insert({binding.table, binding.column});
+  for (const auto& binding : plan->OutputBindings())
+    required.insert({binding.table, binding.column});
   PruneColumns(plan.get(), required);
   ChooseBuildSides(plan.get());
   return plan;

@@ -14,9 +14,15 @@ ColumnSchema ParquetColumn(const std::string& name, const SqlType& type) {
   column.nullable = true;
   switch (type.id) {
     case TypeId::kNull:
-    case TypeId::kInt32: column.physical = PhysicalType::kInt32; break;
-    case TypeId::kBoolean: column.physical = PhysicalType::kBoolean; break;
-    case TypeId::kInt64: column.physical = PhysicalType::kInt64; break;
+    case TypeId::kInt32:
+      column.physical = PhysicalType::kInt32;
+      break;
+    case TypeId::kBoolean:
+      column.physical = PhysicalType::kBoolean;
+      break;
+    case TypeId::kInt64:
+      column.physical = PhysicalType::kInt64;
+      break;
     case TypeId::kInt128:
       column.physical = PhysicalType::kFixedLenByteArray;
       column.type_length = 16;
@@ -34,12 +40,16 @@ ColumnSchema ParquetColumn(const std::string& name, const SqlType& type) {
         column.type_length = 16;
       }
       break;
-    case TypeId::kDouble: column.physical = PhysicalType::kDouble; break;
+    case TypeId::kDouble:
+      column.physical = PhysicalType::kDouble;
+      break;
     case TypeId::kVarchar:
       column.physical = PhysicalType::kByteArray;
       column.logical = LogicalType::String();
       break;
-    case TypeId::kBlob: column.physical = PhysicalType::kByteArray; break;
+    case TypeId::kBlob:
+      column.physical = PhysicalType::kByteArray;
+      break;
     case TypeId::kDate:
       column.physical = PhysicalType::kInt32;
       column.logical = LogicalType::Date();
@@ -59,8 +69,10 @@ class ParquetSink : public ResultSink {
     if (writer_) writer_->Abort();
   }
   Status Begin(const std::vector<std::string>& names, const std::vector<SqlType>& types) override {
-    for (size_t col = 0; col < names.size(); ++col) schema_.columns.push_back(ParquetColumn(names[col], types[col]));
-    SLUICE_ASSIGN_OR_RETURN(writer_, ParquetFileWriter::Open(path_, schema_, ParquetWriterOptions{}));
+    for (size_t col = 0; col < names.size(); ++col)
+      schema_.columns.push_back(ParquetColumn(names[col], types[col]));
+    SLUICE_ASSIGN_OR_RETURN(writer_,
+                            ParquetFileWriter::Open(path_, schema_, ParquetWriterOptions{}));
     return Status::OK();
   }
   Status Consume(const DataChunk& chunk) override {
@@ -77,15 +89,23 @@ class ParquetSink : public ResultSink {
         }
         auto idx = static_cast<size_t>(row);
         switch (column.physical) {
-          case PhysicalType::kBoolean: target.Append<uint8_t>(v.u8()[idx]); break;
+          case PhysicalType::kBoolean:
+            target.Append<uint8_t>(v.u8()[idx]);
+            break;
           case PhysicalType::kInt32:
-            target.Append<int32_t>(static_cast<int32_t>(v.type().storage() == Storage::kI128 ? v.i128()[idx] : v.i64()[idx]));
+            target.Append<int32_t>(static_cast<int32_t>(
+                v.type().storage() == Storage::kI128 ? v.i128()[idx] : v.i64()[idx]));
             break;
           case PhysicalType::kInt64:
-            target.Append<int64_t>(static_cast<int64_t>(v.type().storage() == Storage::kI128 ? v.i128()[idx] : v.i64()[idx]));
+            target.Append<int64_t>(static_cast<int64_t>(
+                v.type().storage() == Storage::kI128 ? v.i128()[idx] : v.i64()[idx]));
             break;
-          case PhysicalType::kDouble: target.Append<double>(v.f64()[idx]); break;
-          case PhysicalType::kByteArray: target.AppendBytes(v.Str(row)); break;
+          case PhysicalType::kDouble:
+            target.Append<double>(v.f64()[idx]);
+            break;
+          case PhysicalType::kByteArray:
+            target.AppendBytes(v.Str(row));
+            break;
           case PhysicalType::kFixedLenByteArray: {
             uint8_t bytes[16];
             auto value = static_cast<unsigned __int128>(v.i128()[idx]);
@@ -96,7 +116,8 @@ class ParquetSink : public ResultSink {
             target.AppendFixed(bytes);
             break;
           }
-          default: return Status::Internal("unexpected Parquet type in result sink");
+          default:
+            return Status::Internal("unexpected Parquet type in result sink");
         }
       }
     }

@@ -16,7 +16,8 @@ namespace sluice::engine {
 class ResultSink {
  public:
   virtual ~ResultSink() = default;
-  virtual Status Begin(const std::vector<std::string>& names, const std::vector<SqlType>& types) = 0;
+  virtual Status Begin(const std::vector<std::string>& names,
+                       const std::vector<SqlType>& types) = 0;
   virtual Status Consume(const DataChunk& chunk) = 0;
   /// Flushes/commits; the result is complete only after Finish() returns OK.
   virtual Status Finish() = 0;

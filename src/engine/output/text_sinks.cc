@@ -63,7 +63,8 @@ class CsvSink : public ResultSink {
  public:
   explicit CsvSink(std::ostream* out) : out_(out) {}
   Status Begin(const std::vector<std::string>& names, const std::vector<SqlType>&) override {
-    for (size_t col = 0; col < names.size(); ++col) *out_ << (col ? "," : "") << CsvField(names[col]);
+    for (size_t col = 0; col < names.size(); ++col)
+      *out_ << (col ? "," : "") << CsvField(names[col]);
     *out_ << "\n";
     return CheckStream(*out_);
   }
@@ -158,9 +159,12 @@ class TableSink : public ResultSink {
 
 std::unique_ptr<ResultSink> MakeTextSink(OutputFormat format, std::ostream* out) {
   switch (format) {
-    case OutputFormat::kCsv: return std::make_unique<CsvSink>(out);
-    case OutputFormat::kJsonl: return std::make_unique<JsonlSink>(out);
-    default: return std::make_unique<TableSink>(out);
+    case OutputFormat::kCsv:
+      return std::make_unique<CsvSink>(out);
+    case OutputFormat::kJsonl:
+      return std::make_unique<JsonlSink>(out);
+    default:
+      return std::make_unique<TableSink>(out);
   }
 }
 

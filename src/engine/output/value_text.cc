@@ -28,11 +28,19 @@ void AppendJson(const Vector& v, int64_t row, std::string* out) {
   auto idx = static_cast<size_t>(row);
   const SqlType& type = v.type();
   switch (type.id) {
-    case TypeId::kNull: *out += "null"; return;
-    case TypeId::kBoolean: *out += v.u8()[idx] ? "true" : "false"; return;
+    case TypeId::kNull:
+      *out += "null";
+      return;
+    case TypeId::kBoolean:
+      *out += v.u8()[idx] ? "true" : "false";
+      return;
     case TypeId::kInt32:
-    case TypeId::kInt64: AppendInteger(v.i64()[idx], out); return;
-    case TypeId::kInt128: AppendInteger(v.i128()[idx], out); return;
+    case TypeId::kInt64:
+      AppendInteger(v.i64()[idx], out);
+      return;
+    case TypeId::kInt128:
+      AppendInteger(v.i128()[idx], out);
+      return;
     case TypeId::kDecimal:
       out->push_back('"');
       *out += FormatDecimal(v.i128()[idx], type.scale);
@@ -51,7 +59,9 @@ void AppendJson(const Vector& v, int64_t row, std::string* out) {
       }
       return;
     }
-    case TypeId::kVarchar: AppendJsonString(v.Str(row), out); return;
+    case TypeId::kVarchar:
+      AppendJsonString(v.Str(row), out);
+      return;
     case TypeId::kBlob: {
       static const char kHex[] = "0123456789abcdef";
       out->push_back('"');

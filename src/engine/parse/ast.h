@@ -51,8 +51,8 @@ struct ParsedExpr {
 struct TableRef {
   enum class Kind { kParquet, kNamed, kSubquery, kJoin };
   Kind kind = Kind::kNamed;
-  std::string path;   // kParquet: glob or directory
-  std::string name;   // kNamed
+  std::string path;  // kParquet: glob or directory
+  std::string name;  // kNamed
   std::string alias;
   std::unique_ptr<QueryNode> subquery;
   // kJoin
@@ -79,6 +79,7 @@ struct SelectCore {
   std::unique_ptr<TableRef> from;
   std::unique_ptr<ParsedExpr> where;
   std::vector<std::unique_ptr<ParsedExpr>> group_by;
+  bool group_by_all = false;  // GROUP BY ALL: every select item without an aggregate
   std::unique_ptr<ParsedExpr> having;
 };
 

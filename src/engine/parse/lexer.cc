@@ -107,7 +107,8 @@ Result<std::vector<Token>> Tokenize(const std::string& sql) {
       }
       if (token.text.empty()) {
         if (std::string("(),.;*+-/%<>=").find(ch) == std::string::npos) {
-          return LexError(token.line, token.column, std::string("unexpected character '") + ch + "'");
+          return LexError(token.line, token.column,
+                          std::string("unexpected character '") + ch + "'");
         }
         token.text = std::string(1, ch);
       }

@@ -12,25 +12,27 @@ namespace {
 
 std::string Upper(const std::string& text) {
   std::string out;
-  for (char ch : text) out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+  for (char ch : text)
+    out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
   return out;
 }
 
 std::string Lower(const std::string& text) {
   std::string out;
-  for (char ch : text) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  for (char ch : text)
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
   return out;
 }
 
 // Words that end an expression or a FROM item, so they are never taken as an alias.
 const std::set<std::string>& ReservedWords() {
   static const std::set<std::string> words = {
-      "SELECT", "FROM",  "WHERE", "GROUP", "BY",   "HAVING", "ORDER", "LIMIT",   "OFFSET",
-      "UNION",  "ALL",   "JOIN",  "INNER", "LEFT", "OUTER",  "ON",    "AS",      "AND",
-      "OR",     "NOT",   "IN",    "IS",    "NULL", "BETWEEN", "LIKE", "CASE",    "WHEN",
-      "THEN",   "ELSE",  "END",   "WITH",  "DISTINCT", "ASC", "DESC", "NULLS",   "CAST",
-      "EXPLAIN", "TRUE", "FALSE", "CROSS", "RIGHT", "FULL", "USING", "ILIKE",   "EXCEPT",
-      "INTERSECT", "WINDOW", "QUALIFY"};
+      "SELECT", "FROM",  "WHERE", "GROUP", "BY",      "HAVING",    "ORDER",  "LIMIT",
+      "OFFSET", "UNION", "ALL",   "JOIN",  "INNER",   "LEFT",      "OUTER",  "ON",
+      "AS",     "AND",   "OR",    "NOT",   "IN",      "IS",        "NULL",   "BETWEEN",
+      "LIKE",   "CASE",  "WHEN",  "THEN",  "ELSE",    "END",       "WITH",   "DISTINCT",
+      "ASC",    "DESC",  "NULLS", "CAST",  "EXPLAIN", "TRUE",      "FALSE",  "CROSS",
+      "RIGHT",  "FULL",  "USING", "ILIKE", "EXCEPT",  "INTERSECT", "WINDOW", "QUALIFY"};
   return words;
 }
 
@@ -185,10 +187,14 @@ class Parser {
     }
     if (AcceptKeyword("GROUP")) {
       SLUICE_RETURN_IF_ERROR(ExpectKeyword("BY"));
-      do {
-        SLUICE_ASSIGN_OR_RETURN(auto expr, ParseExpr());
-        core->group_by.push_back(std::move(expr));
-      } while (AcceptSymbol(","));
+      if (AcceptKeyword("ALL")) {
+        core->group_by_all = true;
+      } else {
+        do {
+          SLUICE_ASSIGN_OR_RETURN(auto expr, ParseExpr());
+          core->group_by.push_back(std::move(expr));
+        } while (AcceptSymbol(","));
+      }
     }
     if (AcceptKeyword("HAVING")) {
       SLUICE_ASSIGN_OR_RETURN(core->having, ParseExpr());
@@ -242,7 +248,8 @@ class Parser {
       SLUICE_RETURN_IF_ERROR(ExpectSymbol(")"));
     } else {
       ref->kind = TableRef::Kind::kNamed;
-      SLUICE_ASSIGN_OR_RETURN(ref->name, ParseIdentifier("a table name, read_parquet('...') or a subquery"));
+      SLUICE_ASSIGN_OR_RETURN(ref->name,
+                              ParseIdentifier("a table name, read_parquet('...') or a subquery"));
     }
     if (AcceptKeyword("AS")) {
       SLUICE_ASSIGN_OR_RETURN(ref->alias, ParseIdentifier("an alias after AS"));
@@ -330,7 +337,8 @@ class Parser {
       return node;
     }
     bool negated = false;
-    if (IsKeyword("NOT") && (IsKeyword("IN", 1) || IsKeyword("BETWEEN", 1) || IsKeyword("LIKE", 1))) {
+    if (IsKeyword("NOT") &&
+        (IsKeyword("IN", 1) || IsKeyword("BETWEEN", 1) || IsKeyword("LIKE", 1))) {
       ++pos_;
       negated = true;
     }
@@ -485,7 +493,8 @@ class Parser {
       case TokenKind::kSymbol:
         if (tok.text == "(") {
           ++pos_;
-          if (IsKeyword("SELECT")) return Error("an expression (scalar subqueries are not supported)");
+          if (IsKeyword("SELECT"))
+            return Error("an expression (scalar subqueries are not supported)");
           SLUICE_ASSIGN_OR_RETURN(auto inner, ParseExpr());
           SLUICE_RETURN_IF_ERROR(ExpectSymbol(")"));
           return inner;
@@ -496,9 +505,11 @@ class Parser {
           return node;
         }
         return Error("an expression");
-      case TokenKind::kEnd: return Error("an expression");
+      case TokenKind::kEnd:
+        return Error("an expression");
       case TokenKind::kQuotedIdent:
-      case TokenKind::kIdent: break;
+      case TokenKind::kIdent:
+        break;
     }
     std::string upper = tok.kind == TokenKind::kIdent ? Upper(tok.text) : "";
     if (upper == "NULL" || upper == "TRUE" || upper == "FALSE") {
@@ -547,7 +558,8 @@ class Parser {
       node->children.push_back(std::move(source));
       return node;
     }
-    if (tok.kind == TokenKind::kIdent && ReservedWords().count(upper)) return Error("an expression");
+    if (tok.kind == TokenKind::kIdent && ReservedWords().count(upper))
+      return Error("an expression");
     ++pos_;
     if (IsSymbol("(")) {
       ++pos_;

@@ -8,8 +8,7 @@ namespace sluice::engine {
 namespace {
 
 bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -17,7 +16,8 @@ bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
 
 std::string Lower(const std::string& text) {
   std::string out;
-  for (char ch : text) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  for (char ch : text)
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
   return out;
 }
 
@@ -54,8 +54,8 @@ PlanPtr MakeProject(int table_index, std::vector<ExprPtr> exprs, std::vector<std
 }  // namespace
 
 bool IsAggregateFunction(const std::string& name) {
-  static const char* kNames[] = {"count", "sum", "avg", "mean", "min", "max", "stddev_samp",
-                                 "stddev", "var_samp", "variance"};
+  static const char* kNames[] = {"count", "sum",         "avg",    "mean",     "min",
+                                 "max",   "stddev_samp", "stddev", "var_samp", "variance"};
   for (const char* known : kNames) {
     if (name == known) return true;
   }
@@ -77,8 +77,8 @@ Result<BoundQuery> Binder::BindQueryNode(const QueryNode& query) {
   std::vector<SortKey> sort_keys;
   int hidden = 0;
   if (query.operands.size() == 1 && query.operands[0].select) {
-    SLUICE_ASSIGN_OR_RETURN(result, BindSelect(*query.operands[0].select, &query.order_by,
-                                               &sort_keys, &hidden));
+    SLUICE_ASSIGN_OR_RETURN(
+        result, BindSelect(*query.operands[0].select, &query.order_by, &sort_keys, &hidden));
   } else {
     std::vector<BoundQuery> parts;
     for (const auto& operand : query.operands) {
@@ -132,12 +132,14 @@ Result<BoundQuery> Binder::BindQueryNode(const QueryNode& query) {
         position = std::atoi(item.expr->literal.str.c_str()) - 1;
       } else if (item.expr->kind == ParsedExpr::Kind::kColumn) {
         for (size_t col = 0; col < result.names.size(); ++col) {
-          if (EqualsIgnoreCase(result.names[col], item.expr->name)) position = static_cast<int>(col);
+          if (EqualsIgnoreCase(result.names[col], item.expr->name))
+            position = static_cast<int>(col);
         }
       }
       if (position < 0 || position >= static_cast<int>(bindings.size())) {
-        return Status::InvalidArgument("ORDER BY " + item.expr->text +
-                                       ": over UNION ALL, order by an output column name or position");
+        return Status::InvalidArgument(
+            "ORDER BY " + item.expr->text +
+            ": over UNION ALL, order by an output column name or position");
       }
       SortKey key;
       key.expr = MakeColumnRef(bindings[static_cast<size_t>(position)],
@@ -174,7 +176,8 @@ Result<BoundQuery> Binder::BindQueryNode(const QueryNode& query) {
     for (size_t col = 0; col + static_cast<size_t>(hidden) < bindings.size(); ++col) {
       exprs.push_back(MakeColumnRef(bindings[col], types[col]));
     }
-    result.plan = MakeProject(NewTableIndex(), std::move(exprs), result.names, std::move(result.plan));
+    result.plan =
+        MakeProject(NewTableIndex(), std::move(exprs), result.names, std::move(result.plan));
   }
   return result;
 }
@@ -215,7 +218,8 @@ Result<BoundQuery> Binder::BindSelect(const SelectCore& core,
     if (item.expr->kind == ParsedExpr::Kind::kStar) {
       bool any = false;
       for (const auto& column : scope.columns) {
-        if (!item.expr->table.empty() && !EqualsIgnoreCase(item.expr->table, column.table)) continue;
+        if (!item.expr->table.empty() && !EqualsIgnoreCase(item.expr->table, column.table))
+          continue;
         auto ref = std::make_unique<ParsedExpr>();
         ref->kind = ParsedExpr::Kind::kColumn;
         ref->name = column.name;
@@ -226,14 +230,17 @@ Result<BoundQuery> Binder::BindSelect(const SelectCore& core,
         star_columns.push_back(std::move(ref));
         any = true;
       }
-      if (!any) return Status::InvalidArgument("* matches no columns" + (item.expr->table.empty() ? std::string() : " of " + item.expr->table));
+      if (!any)
+        return Status::InvalidArgument("* matches no columns" + (item.expr->table.empty()
+                                                                     ? std::string()
+                                                                     : " of " + item.expr->table));
       continue;
     }
     items.push_back(item.expr.get());
     names.push_back(OutputName(item));
   }
 
-  bool aggregating = !core.group_by.empty() || (core.having != nullptr);
+  bool aggregating = !core.group_by.empty() || core.group_by_all || (core.having != nullptr);
   for (const auto* item : items) aggregating = aggregating || ContainsAggregate(*item);
   if (order_by) {
     for (const auto& item : *order_by) aggregating = aggregating || ContainsAggregate(*item.expr);
@@ -251,25 +258,35 @@ Result<BoundQuery> Binder::BindSelect(const SelectCore& core,
     aggregate_node->aggregate_index = NewTableIndex();
     BindContext group_ctx = base;
     group_ctx.clause = "GROUP BY";
-    for (const auto& group : core.group_by) {
-      const ParsedExpr* target = group.get();
+    std::vector<const ParsedExpr*> group_items;
+    for (const auto& group : core.group_by) group_items.push_back(group.get());
+    if (core.group_by_all) {
+      for (const auto* item : items) {
+        if (!ContainsAggregate(*item)) group_items.push_back(item);
+      }
+    }
+    for (const ParsedExpr* group : group_items) {
+      const ParsedExpr* target = group;
       // GROUP BY <ordinal> or GROUP BY <select alias> refer to the select list.
       if (group->kind == ParsedExpr::Kind::kLiteral && group->name == "number") {
         int position = std::atoi(group->literal.str.c_str());
         if (position < 1 || position > static_cast<int>(items.size())) {
-          return Status::InvalidArgument("GROUP BY position " + group->literal.str + " is not in the select list");
+          return Status::InvalidArgument("GROUP BY position " + group->literal.str +
+                                         " is not in the select list");
         }
         target = items[static_cast<size_t>(position - 1)];
       } else if (group->kind == ParsedExpr::Kind::kColumn && group->table.empty()) {
         bool in_scope = false;
-        for (const auto& column : scope.columns) in_scope = in_scope || EqualsIgnoreCase(column.name, group->name);
+        for (const auto& column : scope.columns)
+          in_scope = in_scope || EqualsIgnoreCase(column.name, group->name);
         if (!in_scope) {
           for (size_t idx = 0; idx < names.size(); ++idx) {
             if (EqualsIgnoreCase(names[idx], group->name)) target = items[idx];
           }
         }
       }
-      if (ContainsAggregate(*target)) return Status::InvalidArgument("aggregate functions are not allowed in GROUP BY");
+      if (ContainsAggregate(*target))
+        return Status::InvalidArgument("aggregate functions are not allowed in GROUP BY");
       SLUICE_ASSIGN_OR_RETURN(auto key, BindExpr(*target, group_ctx));
       select_ctx.group_strings.push_back(key->ToString());
       select_ctx.group_types.push_back(key->type);
@@ -303,7 +320,8 @@ Result<BoundQuery> Binder::BindSelect(const SelectCore& core,
       if (parsed.kind == ParsedExpr::Kind::kLiteral && parsed.name == "number") {
         int ordinal = std::atoi(parsed.literal.str.c_str());
         if (ordinal < 1 || ordinal > static_cast<int>(visible)) {
-          return Status::InvalidArgument("ORDER BY position " + parsed.literal.str + " is not in the select list");
+          return Status::InvalidArgument("ORDER BY position " + parsed.literal.str +
+                                         " is not in the select list");
         }
         position = static_cast<size_t>(ordinal - 1);
       } else if (parsed.kind == ParsedExpr::Kind::kColumn && parsed.table.empty()) {
@@ -324,7 +342,8 @@ Result<BoundQuery> Binder::BindSelect(const SelectCore& core,
         }
         if (!position) {
           if (core.distinct) {
-            return Status::InvalidArgument("with SELECT DISTINCT, ORDER BY expressions must appear in the select list");
+            return Status::InvalidArgument(
+                "with SELECT DISTINCT, ORDER BY expressions must appear in the select list");
           }
           position = outputs.size();
           outputs.push_back(std::move(expr));
@@ -458,7 +477,8 @@ Status Binder::BindFrom(const TableRef& ref, PlanPtr* plan, Scope* scope) {
       *plan = std::move(bound.plan);
       return Status::OK();
     }
-    case TableRef::Kind::kJoin: return BindJoin(ref, plan, scope);
+    case TableRef::Kind::kJoin:
+      return BindJoin(ref, plan, scope);
   }
   return Status::Internal("unknown table reference");
 }
@@ -471,7 +491,8 @@ Status Binder::BindJoin(const TableRef& ref, PlanPtr* plan, Scope* scope) {
   SLUICE_RETURN_IF_ERROR(BindFrom(*ref.left, &left, &left_scope));
   SLUICE_RETURN_IF_ERROR(BindFrom(*ref.right, &right, &right_scope));
   Scope merged = left_scope;
-  merged.columns.insert(merged.columns.end(), right_scope.columns.begin(), right_scope.columns.end());
+  merged.columns.insert(merged.columns.end(), right_scope.columns.begin(),
+                        right_scope.columns.end());
   BindContext ctx;
   ctx.scope = &merged;
   ctx.clause = "JOIN ... ON";
@@ -484,7 +505,8 @@ Status Binder::BindJoin(const TableRef& ref, PlanPtr* plan, Scope* scope) {
     CollectBindings(expr, &used);
     int side = 0;  // bit 1: left, bit 2: right
     for (const auto& binding : used) {
-      bool is_left = std::find(left_bindings.begin(), left_bindings.end(), binding) != left_bindings.end();
+      bool is_left =
+          std::find(left_bindings.begin(), left_bindings.end(), binding) != left_bindings.end();
       side |= is_left ? 1 : 2;
     }
     return side;
@@ -509,13 +531,16 @@ Status Binder::BindJoin(const TableRef& ref, PlanPtr* plan, Scope* scope) {
     if (ref.left_join && side == 2) {
       right_only.push_back(std::move(conjunct));
     } else if (ref.left_join) {
-      return Status::NotSupported("LEFT JOIN ... ON supports equality keys and conditions on the right side only: " + conjunct->ToString());
+      return Status::NotSupported(
+          "LEFT JOIN ... ON supports equality keys and conditions on the right side only: " +
+          conjunct->ToString());
     } else {
       residual.push_back(std::move(conjunct));
     }
   }
   if (join->left_keys.empty()) {
-    return Status::NotSupported("JOIN needs at least one equality between the two sides (ON a.x = b.y)");
+    return Status::NotSupported(
+        "JOIN needs at least one equality between the two sides (ON a.x = b.y)");
   }
   if (!right_only.empty()) {
     auto filter = std::make_unique<LogicalOp>();

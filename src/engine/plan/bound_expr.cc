@@ -20,22 +20,31 @@ std::string BoundExpr::ToString() const {
   switch (kind) {
     case Kind::kColumnRef:
       return "#" + std::to_string(binding.table) + "." + std::to_string(binding.column);
-    case Kind::kConstant: return value.ToSql();
-    case Kind::kCast: return "CAST(" + child(0) + " AS " + type.ToString() + ")";
+    case Kind::kConstant:
+      return value.ToSql();
+    case Kind::kCast:
+      return "CAST(" + child(0) + " AS " + type.ToString() + ")";
     case Kind::kCompare:
-    case Kind::kArith: return "(" + child(0) + " " + op + " " + child(1) + ")";
-    case Kind::kNegate: return "-(" + child(0) + ")";
-    case Kind::kAnd: return "(" + child(0) + " AND " + child(1) + ")";
-    case Kind::kOr: return "(" + child(0) + " OR " + child(1) + ")";
-    case Kind::kNot: return "NOT " + child(0);
-    case Kind::kIsNull: return "(" + child(0) + (negated ? " IS NOT NULL)" : " IS NULL)");
-    case Kind::kLike: return "(" + child(0) + (negated ? " NOT LIKE " : " LIKE ") + child(1) + ")";
+    case Kind::kArith:
+      return "(" + child(0) + " " + op + " " + child(1) + ")";
+    case Kind::kNegate:
+      return "-(" + child(0) + ")";
+    case Kind::kAnd:
+      return "(" + child(0) + " AND " + child(1) + ")";
+    case Kind::kOr:
+      return "(" + child(0) + " OR " + child(1) + ")";
+    case Kind::kNot:
+      return "NOT " + child(0);
+    case Kind::kIsNull:
+      return "(" + child(0) + (negated ? " IS NOT NULL)" : " IS NULL)");
+    case Kind::kLike:
+      return "(" + child(0) + (negated ? " NOT LIKE " : " LIKE ") + child(1) + ")";
     case Kind::kIn:
     case Kind::kCase:
     case Kind::kCoalesce:
     case Kind::kFunction: {
-      std::string name = kind == Kind::kIn     ? (negated ? "NOT IN" : "IN")
-                         : kind == Kind::kCase ? "CASE"
+      std::string name = kind == Kind::kIn         ? (negated ? "NOT IN" : "IN")
+                         : kind == Kind::kCase     ? "CASE"
                          : kind == Kind::kCoalesce ? "coalesce"
                                                    : op;
       std::string out = name + "(";

@@ -24,16 +24,16 @@ struct BoundExpr {
     kColumnRef,
     kConstant,
     kCast,
-    kCompare,   // op: = <> < <= > >=
-    kArith,     // op: + - * / // %
+    kCompare,  // op: = <> < <= > >=
+    kArith,    // op: + - * / // %
     kNegate,
     kAnd,
     kOr,
     kNot,
-    kIsNull,    // negated: IS NOT NULL
-    kIn,        // children[0] IN children[1..]; negated: NOT IN
-    kLike,      // negated: NOT LIKE
-    kCase,      // when/then pairs then else
+    kIsNull,  // negated: IS NOT NULL
+    kIn,      // children[0] IN children[1..]; negated: NOT IN
+    kLike,    // negated: NOT LIKE
+    kCase,    // when/then pairs then else
     kCoalesce,
     kFunction,  // op: lower upper trim ltrim rtrim length substr concat || year month day
                 //     date_part date_trunc abs

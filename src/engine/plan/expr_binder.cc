@@ -10,8 +10,7 @@ namespace sluice::engine {
 namespace {
 
 bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -28,14 +27,17 @@ bool ContainsAggregate(const ParsedExpr& expr) {
 // DuckDB's literal typing: INTEGER when it fits 32 bits, then BIGINT, then HUGEINT; a decimal
 // point gives DECIMAL(total digits, fraction digits); an exponent gives DOUBLE.
 Result<Value> NumberLiteral(const std::string& text) {
-  if (text.find_first_of("eE") != std::string::npos) return Value::Double(std::strtod(text.c_str(), nullptr));
+  if (text.find_first_of("eE") != std::string::npos)
+    return Value::Double(std::strtod(text.c_str(), nullptr));
   size_t dot = text.find('.');
   if (dot == std::string::npos) {
     auto wide = CastValue(Value::Varchar(text), SqlType::Of(TypeId::kInt128));
     if (!wide.ok()) return Value::Double(std::strtod(text.c_str(), nullptr));
     int128 value = wide->i128;
-    if (value >= INT32_MIN && value <= INT32_MAX) return Value::Int(SqlType::Of(TypeId::kInt32), static_cast<int64_t>(value));
-    if (value >= INT64_MIN && value <= INT64_MAX) return Value::Int(SqlType::Of(TypeId::kInt64), static_cast<int64_t>(value));
+    if (value >= INT32_MIN && value <= INT32_MAX)
+      return Value::Int(SqlType::Of(TypeId::kInt32), static_cast<int64_t>(value));
+    if (value >= INT64_MIN && value <= INT64_MAX)
+      return Value::Int(SqlType::Of(TypeId::kInt64), static_cast<int64_t>(value));
     return Value::Wide(SqlType::Of(TypeId::kInt128), value);
   }
   int digits = 0;
@@ -52,9 +54,10 @@ bool IsStringConstant(const BoundExpr& expr) {
 
 Result<ExprPtr> ToBoolean(ExprPtr expr, const char* where) {
   if (expr->type.id == TypeId::kBoolean) return expr;
-  if (expr->type.id == TypeId::kNull) return MakeCast(std::move(expr), SqlType::Of(TypeId::kBoolean));
-  return Status::InvalidArgument(std::string(where) + " needs a BOOLEAN, got " + expr->type.ToString() +
-                                 " (" + expr->ToString() + ")");
+  if (expr->type.id == TypeId::kNull)
+    return MakeCast(std::move(expr), SqlType::Of(TypeId::kBoolean));
+  return Status::InvalidArgument(std::string(where) + " needs a BOOLEAN, got " +
+                                 expr->type.ToString() + " (" + expr->ToString() + ")");
 }
 
 // Unifies the types of `exprs` (casting string constants to the other type, as DuckDB does for
@@ -105,8 +108,9 @@ Result<ExprPtr> Binder::BindExpr(const ParsedExpr& expr, BindContext& ctx) {
       CollectBindings(*bound, &used);
       if (used.empty()) return bound;
       if (expr.kind == ParsedExpr::Kind::kColumn) {
-        return Status::InvalidArgument("column '" + expr.name + "' in " + ctx.clause +
-                                       " must appear in GROUP BY or be used in an aggregate function");
+        return Status::InvalidArgument(
+            "column '" + expr.name + "' in " + ctx.clause +
+            " must appear in GROUP BY or be used in an aggregate function");
       }
     }
   }
@@ -121,7 +125,8 @@ Result<ExprPtr> Binder::BindColumn(const ParsedExpr& expr, const BindContext& ct
       if (!expr.table.empty() && !EqualsIgnoreCase(column.table, expr.table)) continue;
       if (found) {
         return Status::InvalidArgument("column reference '" + expr.name + "' is ambiguous (line " +
-                                       std::to_string(expr.line) + ", column " + std::to_string(expr.column) + ")");
+                                       std::to_string(expr.line) + ", column " +
+                                       std::to_string(expr.column) + ")");
       }
       found = &column;
     }
@@ -206,8 +211,9 @@ Result<ExprPtr> Binder::BindArithmetic(const std::string& op, ExprPtr left, Expr
                       std::move(left), std::move(right));
   }
   bool integer_division = op == "//";
-  SLUICE_ASSIGN_OR_RETURN(SqlType result, ArithmeticResultType(op == "//" ? '/' : op[0],
-                                                               integer_division, left->type, right->type));
+  SLUICE_ASSIGN_OR_RETURN(
+      SqlType result,
+      ArithmeticResultType(op == "//" ? '/' : op[0], integer_division, left->type, right->type));
   SqlType lt = left->type;
   SqlType rt = right->type;
   if (result.id == TypeId::kDate || (lt.id == TypeId::kDate && rt.id == TypeId::kDate)) {
@@ -222,7 +228,8 @@ Result<ExprPtr> Binder::BindArithmetic(const std::string& op, ExprPtr left, Expr
     right = MakeCast(std::move(right), result);
   } else if (result.id == TypeId::kDecimal) {
     auto as_decimal = [](ExprPtr expr) {
-      SqlType type = expr->type.id == TypeId::kDecimal ? expr->type : DecimalForInteger(expr->type.id);
+      SqlType type =
+          expr->type.id == TypeId::kDecimal ? expr->type : DecimalForInteger(expr->type.id);
       return MakeCast(std::move(expr), type);
     };
     left = as_decimal(std::move(left));
@@ -255,7 +262,8 @@ Result<ExprPtr> Binder::BindNode(const ParsedExpr& expr, BindContext& ctx) {
     return " (line " + std::to_string(expr.line) + ", column " + std::to_string(expr.column) + ")";
   };
   switch (expr.kind) {
-    case ParsedExpr::Kind::kColumn: return BindColumn(expr, ctx);
+    case ParsedExpr::Kind::kColumn:
+      return BindColumn(expr, ctx);
     case ParsedExpr::Kind::kLiteral: {
       if (expr.name == "number") {
         SLUICE_ASSIGN_OR_RETURN(Value value, NumberLiteral(expr.literal.str));
@@ -274,7 +282,8 @@ Result<ExprPtr> Binder::BindNode(const ParsedExpr& expr, BindContext& ctx) {
         node->type = SqlType::Of(TypeId::kBoolean);
       } else {
         if (!child->type.IsNumeric() && child->type.id != TypeId::kNull) {
-          return Status::InvalidArgument("unary minus needs a number, got " + child->type.ToString() + at());
+          return Status::InvalidArgument("unary minus needs a number, got " +
+                                         child->type.ToString() + at());
         }
         node->kind = BoundExpr::Kind::kNegate;
         node->type = child->type.id == TypeId::kNull ? SqlType::Of(TypeId::kInt32) : child->type;
@@ -400,7 +409,8 @@ Result<ExprPtr> Binder::BindNode(const ParsedExpr& expr, BindContext& ctx) {
     }
     case ParsedExpr::Kind::kCast: {
       SLUICE_ASSIGN_OR_RETURN(auto child, BindExpr(*expr.children[0], ctx));
-      SLUICE_ASSIGN_OR_RETURN(SqlType type, ParseTypeName(expr.type_name, expr.precision, expr.scale, expr.has_precision));
+      SLUICE_ASSIGN_OR_RETURN(SqlType type, ParseTypeName(expr.type_name, expr.precision,
+                                                          expr.scale, expr.has_precision));
       auto bound = BindCast(std::move(child), type);
       if (!bound.ok()) return Status(bound.status().code(), bound.status().message() + at());
       return bound;
@@ -442,7 +452,8 @@ Result<ExprPtr> Binder::BindFunction(const ParsedExpr& expr, std::vector<ExprPtr
       args[idx] = MakeCast(std::move(args[idx]), target);
       return Status::OK();
     }
-    if (args[idx]->type.id == TypeId::kNull || (id == TypeId::kVarchar && args[idx]->type.id == TypeId::kBlob)) {
+    if (args[idx]->type.id == TypeId::kNull ||
+        (id == TypeId::kVarchar && args[idx]->type.id == TypeId::kBlob)) {
       args[idx] = MakeCast(std::move(args[idx]), target);
       return Status::OK();
     }
@@ -465,7 +476,8 @@ Result<ExprPtr> Binder::BindFunction(const ParsedExpr& expr, std::vector<ExprPtr
     for (auto& arg : args) all.push_back(&arg);
     SLUICE_ASSIGN_OR_RETURN(node->type, Unify(all));
     node->kind = BoundExpr::Kind::kCoalesce;
-  } else if (name == "lower" || name == "upper" || name == "trim" || name == "ltrim" || name == "rtrim") {
+  } else if (name == "lower" || name == "upper" || name == "trim" || name == "ltrim" ||
+             name == "rtrim") {
     SLUICE_RETURN_IF_ERROR(want(1, 1));
     SLUICE_RETURN_IF_ERROR(as_type(0, TypeId::kVarchar));
     node->type = SqlType::Of(TypeId::kVarchar);
@@ -476,7 +488,8 @@ Result<ExprPtr> Binder::BindFunction(const ParsedExpr& expr, std::vector<ExprPtr
   } else if (name == "substr") {
     SLUICE_RETURN_IF_ERROR(want(2, 3));
     SLUICE_RETURN_IF_ERROR(as_type(0, TypeId::kVarchar));
-    for (size_t idx = 1; idx < args.size(); ++idx) SLUICE_RETURN_IF_ERROR(as_type(idx, TypeId::kInt64));
+    for (size_t idx = 1; idx < args.size(); ++idx)
+      SLUICE_RETURN_IF_ERROR(as_type(idx, TypeId::kInt64));
     node->type = SqlType::Of(TypeId::kVarchar);
   } else if (name == "concat") {
     if (args.empty()) return Status::InvalidArgument("concat() needs arguments");
@@ -497,8 +510,10 @@ Result<ExprPtr> Binder::BindFunction(const ParsedExpr& expr, std::vector<ExprPtr
       return Status::InvalidArgument(name + "() needs a constant part name ('year', 'month', ...)");
     }
     std::string part;
-    for (char ch : args[0]->value.str) part.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
-    static const char* kParts[] = {"year", "quarter", "month", "day", "hour", "minute", "second", "week", "dow", "doy", "epoch"};
+    for (char ch : args[0]->value.str)
+      part.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+    static const char* kParts[] = {"year",   "quarter", "month", "day", "hour", "minute",
+                                   "second", "week",    "dow",   "doy", "epoch"};
     bool known = false;
     for (const char* p : kParts) known = known || part == p;
     if (!known) return Status::InvalidArgument(name + "(): unknown part '" + part + "'");
@@ -506,7 +521,8 @@ Result<ExprPtr> Binder::BindFunction(const ParsedExpr& expr, std::vector<ExprPtr
     if (args[1]->type.id != TypeId::kDate && args[1]->type.id != TypeId::kTimestamp) {
       SLUICE_RETURN_IF_ERROR(as_type(1, TypeId::kTimestamp));
     }
-    node->type = name == "date_part" ? SqlType::Of(TypeId::kInt64) : SqlType::Of(TypeId::kTimestamp);
+    node->type =
+        name == "date_part" ? SqlType::Of(TypeId::kInt64) : SqlType::Of(TypeId::kTimestamp);
   } else if (name == "abs") {
     SLUICE_RETURN_IF_ERROR(want(1, 1));
     if (!args[0]->type.IsNumeric()) return Status::InvalidArgument("abs() needs a number");

@@ -31,6 +31,7 @@ std::vector<ColumnBinding> LogicalOp::OutputBindings() const {
       }
       break;
     case Kind::kJoin: {
+      if (!join_outputs.empty()) return join_outputs;
       out = children[0]->OutputBindings();
       auto right = children[1]->OutputBindings();
       out.insert(out.end(), right.begin(), right.end());
@@ -38,7 +39,9 @@ std::vector<ColumnBinding> LogicalOp::OutputBindings() const {
     }
     case Kind::kFilter:
     case Kind::kSort:
-    case Kind::kLimit: out = children[0]->OutputBindings(); break;
+    case Kind::kLimit:
+      out = children[0]->OutputBindings();
+      break;
   }
   return out;
 }
@@ -52,7 +55,9 @@ std::vector<SqlType> LogicalOp::OutputTypes() const {
     case Kind::kProject:
       for (const auto& expr : exprs) out.push_back(expr->type);
       break;
-    case Kind::kUnionAll: out = children[0]->OutputTypes(); break;
+    case Kind::kUnionAll:
+      out = children[0]->OutputTypes();
+      break;
     case Kind::kAggregate:
       for (const auto& expr : exprs) out.push_back(expr->type);
       for (const auto& agg : aggregates) out.push_back(agg.type);
@@ -61,11 +66,25 @@ std::vector<SqlType> LogicalOp::OutputTypes() const {
       out = children[0]->OutputTypes();
       auto right = children[1]->OutputTypes();
       out.insert(out.end(), right.begin(), right.end());
+      if (!join_outputs.empty()) {
+        auto all = children[0]->OutputBindings();
+        auto right_bindings = children[1]->OutputBindings();
+        all.insert(all.end(), right_bindings.begin(), right_bindings.end());
+        std::vector<SqlType> kept;
+        for (const auto& binding : join_outputs) {
+          for (size_t pos = 0; pos < all.size(); ++pos) {
+            if (all[pos] == binding) kept.push_back(out[pos]);
+          }
+        }
+        out = std::move(kept);
+      }
       break;
     }
     case Kind::kFilter:
     case Kind::kSort:
-    case Kind::kLimit: out = children[0]->OutputTypes(); break;
+    case Kind::kLimit:
+      out = children[0]->OutputTypes();
+      break;
   }
   return out;
 }
@@ -96,13 +115,15 @@ std::string LogicalOp::ToString(int indent) const {
       if (!exprs.empty()) line += " filters=[" + JoinExprs(exprs, " AND ") + "]";
       break;
     }
-    case Kind::kFilter: line = "FILTER " + JoinExprs(exprs, " AND "); break;
+    case Kind::kFilter:
+      line = "FILTER " + JoinExprs(exprs, " AND ");
+      break;
     case Kind::kProject:
       line = "PROJECT #" + std::to_string(table_index) + " [" + JoinExprs(exprs, ", ") + "]";
       break;
     case Kind::kAggregate: {
-      line = "HASH_AGGREGATE #" + std::to_string(table_index) + " groups=[" + JoinExprs(exprs, ", ") +
-             "] #" + std::to_string(aggregate_index) + " aggregates=[";
+      line = "HASH_AGGREGATE #" + std::to_string(table_index) + " groups=[" +
+             JoinExprs(exprs, ", ") + "] #" + std::to_string(aggregate_index) + " aggregates=[";
       for (size_t idx = 0; idx < aggregates.size(); ++idx) {
         line += (idx ? ", " : "") + aggregates[idx].ToString();
       }
@@ -110,9 +131,9 @@ std::string LogicalOp::ToString(int indent) const {
       break;
     }
     case Kind::kJoin:
-      line = std::string("HASH_JOIN ") + (left_join ? "LEFT" : "INNER") + " build=" +
-             (build_left ? "left" : "right") + " keys=[" + JoinExprs(left_keys, ", ") + "] = [" +
-             JoinExprs(right_keys, ", ") + "]";
+      line = std::string("HASH_JOIN ") + (left_join ? "LEFT" : "INNER") +
+             " build=" + (build_left ? "left" : "right") + " keys=[" + JoinExprs(left_keys, ", ") +
+             "] = [" + JoinExprs(right_keys, ", ") + "]";
       break;
     case Kind::kSort: {
       line = "SORT [";
@@ -128,7 +149,9 @@ std::string LogicalOp::ToString(int indent) const {
       line = "LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset);
       if (!children.empty() && children[0]->kind == Kind::kSort) line += " (top-N)";
       break;
-    case Kind::kUnionAll: line = "UNION_ALL #" + std::to_string(table_index); break;
+    case Kind::kUnionAll:
+      line = "UNION_ALL #" + std::to_string(table_index);
+      break;
   }
   std::string out = pad + line + est + "\n";
   for (const auto& child : children) out += child->ToString(indent + 1);

@@ -16,8 +16,8 @@ namespace sluice::engine {
 struct BoundAggregate {
   std::string name;  // count_star count sum avg min max stddev_samp var_samp
   bool distinct = false;
-  ExprPtr arg;       // null for count_star
-  SqlType type;      // result type
+  ExprPtr arg;   // null for count_star
+  SqlType type;  // result type
   std::string ToString() const;
 };
 
@@ -46,6 +46,9 @@ struct LogicalOp {
   bool build_left = false;  // chosen by the optimizer: the smaller input is hashed
   std::vector<ExprPtr> left_keys;
   std::vector<ExprPtr> right_keys;
+  // kJoin: when not empty, the subset of (left outputs ++ right outputs) the join emits (the
+  // optimizer drops columns nobody above needs, e.g. join keys, so they are never gathered).
+  std::vector<ColumnBinding> join_outputs;
   // kSort
   std::vector<SortKey> order;
   // kLimit (limit < 0: none); a kLimit over a kSort runs as top-N.

@@ -22,7 +22,8 @@ Result<SqlType> EngineTypeFor(const ColumnSchema& column) {
     return SqlType::Decimal(logical.precision, logical.scale);
   }
   switch (column.physical) {
-    case PhysicalType::kBoolean: return SqlType::Of(TypeId::kBoolean);
+    case PhysicalType::kBoolean:
+      return SqlType::Of(TypeId::kBoolean);
     case PhysicalType::kInt32:
       if (logical.kind == Kind::kDate) return SqlType::Of(TypeId::kDate);
       if (logical.kind == Kind::kInteger && !logical.is_signed && logical.bit_width == 32) {
@@ -44,7 +45,8 @@ Result<SqlType> EngineTypeFor(const ColumnSchema& column) {
       }
       return unsupported();
     case PhysicalType::kFloat:
-    case PhysicalType::kDouble: return SqlType::Of(TypeId::kDouble);
+    case PhysicalType::kDouble:
+      return SqlType::Of(TypeId::kDouble);
     case PhysicalType::kByteArray:
       if (logical.kind == Kind::kString || logical.kind == Kind::kEnum ||
           logical.kind == Kind::kJson) {
@@ -52,7 +54,8 @@ Result<SqlType> EngineTypeFor(const ColumnSchema& column) {
       }
       if (logical.kind == Kind::kNone) return SqlType::Of(TypeId::kBlob);
       return unsupported();
-    default: return unsupported();
+    default:
+      return unsupported();
   }
 }
 

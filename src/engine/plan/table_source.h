@@ -19,10 +19,10 @@ namespace sluice::engine {
 Result<SqlType> EngineTypeFor(const ColumnSchema& column);
 
 struct TableSource {
-  std::string location;            // the glob or directory as written
-  std::vector<std::string> files;  // sorted
-  Schema schema;                   // of the first file; all files must match by name and type
-  std::vector<SqlType> types;      // engine type per column (kNull when unsupported)
+  std::string location;                  // the glob or directory as written
+  std::vector<std::string> files;        // sorted
+  Schema schema;                         // of the first file; all files must match by name and type
+  std::vector<SqlType> types;            // engine type per column (kNull when unsupported)
   std::vector<std::string> unsupported;  // per column: why it cannot be read ("" if it can)
   int64_t num_rows = 0;
   int64_t num_row_groups = 0;

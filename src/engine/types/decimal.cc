@@ -75,7 +75,8 @@ Result<int128> ParseDecimal(std::string_view text, int precision, int scale) {
       continue;
     }
     if (seen_dot) ++fraction_digits;
-    if (__builtin_mul_overflow(value, 10, &value) || __builtin_add_overflow(value, ch - '0', &value)) {
+    if (__builtin_mul_overflow(value, 10, &value) ||
+        __builtin_add_overflow(value, ch - '0', &value)) {
       return Status::InvalidArgument("'" + std::string(text) + "' overflows DECIMAL");
     }
   }
@@ -96,8 +97,9 @@ Result<int128> ParseDecimal(std::string_view text, int precision, int scale) {
 
 std::string Int128ToString(int128 value) {
   bool negative = value < 0;
-  auto magnitude = negative ? static_cast<unsigned __int128>(0) - static_cast<unsigned __int128>(value)
-                            : static_cast<unsigned __int128>(value);
+  auto magnitude = negative
+                       ? static_cast<unsigned __int128>(0) - static_cast<unsigned __int128>(value)
+                       : static_cast<unsigned __int128>(value);
   std::string digits;
   do {
     digits.push_back(static_cast<char>('0' + static_cast<int>(magnitude % 10)));

@@ -7,34 +7,49 @@ namespace sluice::engine {
 Storage SqlType::storage() const {
   switch (id) {
     case TypeId::kNull:
-    case TypeId::kBoolean: return Storage::kU8;
+    case TypeId::kBoolean:
+      return Storage::kU8;
     case TypeId::kInt32:
     case TypeId::kInt64:
     case TypeId::kDate:
-    case TypeId::kTimestamp: return Storage::kI64;
+    case TypeId::kTimestamp:
+      return Storage::kI64;
     case TypeId::kInt128:
-    case TypeId::kDecimal: return Storage::kI128;
-    case TypeId::kDouble: return Storage::kF64;
+    case TypeId::kDecimal:
+      return Storage::kI128;
+    case TypeId::kDouble:
+      return Storage::kF64;
     case TypeId::kVarchar:
-    case TypeId::kBlob: return Storage::kStr;
+    case TypeId::kBlob:
+      return Storage::kStr;
   }
   return Storage::kU8;
 }
 
 std::string SqlType::ToString() const {
   switch (id) {
-    case TypeId::kNull: return "NULL";
-    case TypeId::kBoolean: return "BOOLEAN";
-    case TypeId::kInt32: return "INTEGER";
-    case TypeId::kInt64: return "BIGINT";
-    case TypeId::kInt128: return "HUGEINT";
-    case TypeId::kDouble: return "DOUBLE";
+    case TypeId::kNull:
+      return "NULL";
+    case TypeId::kBoolean:
+      return "BOOLEAN";
+    case TypeId::kInt32:
+      return "INTEGER";
+    case TypeId::kInt64:
+      return "BIGINT";
+    case TypeId::kInt128:
+      return "HUGEINT";
+    case TypeId::kDouble:
+      return "DOUBLE";
     case TypeId::kDecimal:
       return "DECIMAL(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
-    case TypeId::kVarchar: return "VARCHAR";
-    case TypeId::kBlob: return "BLOB";
-    case TypeId::kDate: return "DATE";
-    case TypeId::kTimestamp: return utc ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP";
+    case TypeId::kVarchar:
+      return "VARCHAR";
+    case TypeId::kBlob:
+      return "BLOB";
+    case TypeId::kDate:
+      return "DATE";
+    case TypeId::kTimestamp:
+      return utc ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP";
   }
   return "?";
 }
@@ -42,9 +57,12 @@ std::string SqlType::ToString() const {
 SqlType DecimalForInteger(TypeId id) {
   // The widths DuckDB uses: the digits of INT32_MAX (10), INT64_MAX (19), and the maximum.
   switch (id) {
-    case TypeId::kInt32: return SqlType::Decimal(10, 0);
-    case TypeId::kInt64: return SqlType::Decimal(19, 0);
-    default: return SqlType::Decimal(kMaxDecimalPrecision, 0);
+    case TypeId::kInt32:
+      return SqlType::Decimal(10, 0);
+    case TypeId::kInt64:
+      return SqlType::Decimal(19, 0);
+    default:
+      return SqlType::Decimal(kMaxDecimalPrecision, 0);
   }
 }
 
@@ -52,10 +70,14 @@ namespace {
 
 int IntegerRank(TypeId id) {
   switch (id) {
-    case TypeId::kInt32: return 1;
-    case TypeId::kInt64: return 2;
-    case TypeId::kInt128: return 3;
-    default: return 0;
+    case TypeId::kInt32:
+      return 1;
+    case TypeId::kInt64:
+      return 2;
+    case TypeId::kInt128:
+      return 3;
+    default:
+      return 0;
   }
 }
 
@@ -126,8 +148,8 @@ Result<SqlType> ArithmeticResultType(char op, bool integer_division, const SqlTy
     int width = dl.precision + dr.precision;
     int scale = dl.scale + dr.scale;
     if (scale > kMaxDecimalPrecision) {
-      return Status::InvalidArgument("DECIMAL multiplication needs scale " +
-                                     std::to_string(scale) + " > 38");
+      return Status::InvalidArgument("DECIMAL multiplication needs scale " + std::to_string(scale) +
+                                     " > 38");
     }
     // DuckDB keeps a product of two int64-sized decimals in 18 digits (checking overflow).
     if (width > kMaxInt64DecimalPrecision && max_width <= kMaxInt64DecimalPrecision &&
@@ -147,7 +169,8 @@ Result<SqlType> ArithmeticResultType(char op, bool integer_division, const SqlTy
 Result<SqlType> ParseTypeName(const std::string& raw, int precision, int scale,
                               bool has_precision) {
   std::string name;
-  for (char ch : raw) name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+  for (char ch : raw)
+    name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
   if (name == "INTEGER" || name == "INT" || name == "INT4" || name == "INT32" ||
       name == "SMALLINT" || name == "TINYINT" || name == "INT2" || name == "INT1") {
     return SqlType::Of(TypeId::kInt32);

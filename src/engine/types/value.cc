@@ -59,17 +59,26 @@ std::string TimestampText(int64_t micros) {
 
 std::string ToText(const Value& value) {
   switch (value.type.id) {
-    case TypeId::kNull: return "NULL";
-    case TypeId::kBoolean: return value.i64 ? "true" : "false";
+    case TypeId::kNull:
+      return "NULL";
+    case TypeId::kBoolean:
+      return value.i64 ? "true" : "false";
     case TypeId::kInt32:
-    case TypeId::kInt64: return std::to_string(value.i64);
-    case TypeId::kInt128: return Int128ToString(value.i128);
-    case TypeId::kDecimal: return FormatDecimal(value.i128, value.type.scale);
-    case TypeId::kDouble: return DoubleText(value.f64);
+    case TypeId::kInt64:
+      return std::to_string(value.i64);
+    case TypeId::kInt128:
+      return Int128ToString(value.i128);
+    case TypeId::kDecimal:
+      return FormatDecimal(value.i128, value.type.scale);
+    case TypeId::kDouble:
+      return DoubleText(value.f64);
     case TypeId::kVarchar:
-    case TypeId::kBlob: return value.str;
-    case TypeId::kDate: return FormatDate(value.i64);
-    case TypeId::kTimestamp: return TimestampText(value.i64);
+    case TypeId::kBlob:
+      return value.str;
+    case TypeId::kDate:
+      return FormatDate(value.i64);
+    case TypeId::kTimestamp:
+      return TimestampText(value.i64);
   }
   return "";
 }
@@ -194,7 +203,8 @@ Result<Value> CastValue(const Value& value, const SqlType& target) {
           return MakeInteger(wide, target, value.str);
         }
         case TypeId::kDecimal: {
-          SLUICE_ASSIGN_OR_RETURN(out.i128, ParseDecimal(value.str, target.precision, target.scale));
+          SLUICE_ASSIGN_OR_RETURN(out.i128,
+                                  ParseDecimal(value.str, target.precision, target.scale));
           return out;
         }
         case TypeId::kDouble: {
@@ -218,7 +228,8 @@ Result<Value> CastValue(const Value& value, const SqlType& target) {
           if (lower == "false" || lower == "f" || lower == "0") return Value::Boolean(false);
           return CannotCast(value, target);
         }
-        default: return CannotCast(value, target);
+        default:
+          return CannotCast(value, target);
       }
     }
     case TypeId::kBoolean:
@@ -227,11 +238,14 @@ Result<Value> CastValue(const Value& value, const SqlType& target) {
     case TypeId::kInt128: {
       int128 wide = source.id == TypeId::kInt128 ? value.i128 : value.i64;
       switch (target.id) {
-        case TypeId::kBoolean: return Value::Boolean(wide != 0);
+        case TypeId::kBoolean:
+          return Value::Boolean(wide != 0);
         case TypeId::kInt32:
         case TypeId::kInt64:
-        case TypeId::kInt128: return MakeInteger(wide, target, Int128ToString(wide));
-        case TypeId::kDouble: return Value::Double(static_cast<double>(wide));
+        case TypeId::kInt128:
+          return MakeInteger(wide, target, Int128ToString(wide));
+        case TypeId::kDouble:
+          return Value::Double(static_cast<double>(wide));
         case TypeId::kDecimal: {
           int128 scaled;
           if (__builtin_mul_overflow(wide, Pow10(target.scale), &scaled) ||
@@ -241,7 +255,8 @@ Result<Value> CastValue(const Value& value, const SqlType& target) {
           out.i128 = scaled;
           return out;
         }
-        default: return CannotCast(value, target);
+        default:
+          return CannotCast(value, target);
       }
     }
     case TypeId::kDecimal: {
@@ -261,8 +276,10 @@ Result<Value> CastValue(const Value& value, const SqlType& target) {
           }
           return out;
         }
-        case TypeId::kBoolean: return Value::Boolean(value.i128 != 0);
-        default: return CannotCast(value, target);
+        case TypeId::kBoolean:
+          return Value::Boolean(value.i128 != 0);
+        default:
+          return CannotCast(value, target);
       }
     }
     case TypeId::kDouble: {
@@ -273,20 +290,25 @@ Result<Value> CastValue(const Value& value, const SqlType& target) {
         case TypeId::kInt128: {
           // 1.7e38: the largest magnitude a HUGEINT holds (2^127 ~ 1.70e38).
           double rounded = std::nearbyint(v);
-          if (!std::isfinite(v) || std::fabs(rounded) >= 1.7e38) return OutOfRange(DoubleText(v), target);
+          if (!std::isfinite(v) || std::fabs(rounded) >= 1.7e38)
+            return OutOfRange(DoubleText(v), target);
           return MakeInteger(static_cast<int128>(rounded), target, DoubleText(v));
         }
         case TypeId::kDecimal: {
-          long double scaled = static_cast<long double>(v) * static_cast<long double>(Pow10(target.scale));
+          long double scaled =
+              static_cast<long double>(v) * static_cast<long double>(Pow10(target.scale));
           long double rounded = std::round(scaled);
-          if (!std::isfinite(v) || std::fabs(rounded) >= static_cast<long double>(Pow10(target.precision))) {
+          if (!std::isfinite(v) ||
+              std::fabs(rounded) >= static_cast<long double>(Pow10(target.precision))) {
             return OutOfRange(DoubleText(v), target);
           }
           out.i128 = static_cast<int128>(rounded);
           return out;
         }
-        case TypeId::kBoolean: return Value::Boolean(v != 0);
-        default: return CannotCast(value, target);
+        case TypeId::kBoolean:
+          return Value::Boolean(v != 0);
+        default:
+          return CannotCast(value, target);
       }
     }
     case TypeId::kDate:
@@ -307,7 +329,8 @@ Result<Value> CastValue(const Value& value, const SqlType& target) {
         return out;
       }
       return CannotCast(value, target);
-    default: return CannotCast(value, target);
+    default:
+      return CannotCast(value, target);
   }
 }
 

@@ -14,10 +14,10 @@ namespace sluice::engine {
 struct Value {
   SqlType type;
   bool is_null = true;
-  int64_t i64 = 0;   // kU8 and kI64 storage
-  int128 i128 = 0;   // kI128 storage
-  double f64 = 0;    // kF64 storage
-  std::string str;   // kStr storage
+  int64_t i64 = 0;  // kU8 and kI64 storage
+  int128 i128 = 0;  // kI128 storage
+  double f64 = 0;   // kF64 storage
+  std::string str;  // kStr storage
 
   static Value Null(SqlType type = {}) { return Value{type}; }
   static Value Boolean(bool v) { return Int(SqlType::Of(TypeId::kBoolean), v ? 1 : 0); }

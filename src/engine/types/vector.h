@@ -90,7 +90,8 @@ struct DataChunk {
     for (const auto& type : types) columns.emplace_back(type);
   }
   void AppendRow(const DataChunk& src, int64_t row) {
-    for (size_t col = 0; col < columns.size(); ++col) columns[col].AppendFrom(src.columns[col], row);
+    for (size_t col = 0; col < columns.size(); ++col)
+      columns[col].AppendFrom(src.columns[col], row);
     ++size;
   }
   int64_t allocated_bytes() const {

@@ -20,10 +20,10 @@ struct ConfigEntry;
 struct ConfigNode {
   enum class Kind { kNull, kScalar, kSequence, kMap };
   Kind kind = Kind::kNull;
-  std::string scalar;  // kScalar: the text as written (quotes removed)
-  bool quoted = false;  // kScalar: written in quotes (always a string)
-  int line = 0;         // 1-based line of the value
-  std::vector<ConfigNode> items;    // kSequence
+  std::string scalar;                // kScalar: the text as written (quotes removed)
+  bool quoted = false;               // kScalar: written in quotes (always a string)
+  int line = 0;                      // 1-based line of the value
+  std::vector<ConfigNode> items;     // kSequence
   std::vector<ConfigEntry> entries;  // kMap, in file order
 
   /// The map entry named `key`, or null.

@@ -206,8 +206,8 @@ void ReadDefaults(Checker& check, const ConfigNode& node, DefaultsConfig* out) {
   const std::string path = "defaults";
   if (!check.ExpectMap(node, path)) return;
   check.CheckKeys(node, path,
-                  {"mode", "chunk_rows", "chunk_keys", "fetch_rows", "compression",
-                   "memory_limit", "task_memory", "retries", "strict", "tinyint1_as_bool"});
+                  {"mode", "chunk_rows", "chunk_keys", "fetch_rows", "compression", "memory_limit",
+                   "task_memory", "retries", "strict", "tinyint1_as_bool"});
   for (const auto& entry : node.entries) {
     std::string key = Checker::Join(path, entry.key);
     const ConfigNode& value = entry.value;
@@ -258,8 +258,9 @@ void ReadSource(Checker& check, const ConfigEntry& source_entry, const std::stri
       if (auto url = check.String(value, key)) {
         out->url = *url;
         if (!out->url.starts_with("mysql://") && !out->url.starts_with("mariadb://")) {
-          check.Error(value.line, key, "expected a mysql://USER@HOST[:PORT]/DB URL, found '" +
-                                           RedactUrl(out->url) + "'");
+          check.Error(
+              value.line, key,
+              "expected a mysql://USER@HOST[:PORT]/DB URL, found '" + RedactUrl(out->url) + "'");
         }
         if (value.scalar.find("${") == std::string::npos &&
             out->url.find(':', out->url.find("://") + 3) < out->url.find('@')) {
@@ -380,8 +381,8 @@ void ReadTable(Checker& check, const ConfigNode& node, int position, TableConfig
       if (auto text = check.String(value, key)) out->where = *text;
     } else if (entry.key == "columns") {
       if (value.kind != ConfigNode::Kind::kSequence) {
-        check.Error(value.line, key, std::string("expected a list of column names, found ") +
-                                         value.KindName());
+        check.Error(value.line, key,
+                    std::string("expected a list of column names, found ") + value.KindName());
       } else {
         for (size_t item_idx = 0; item_idx < value.items.size(); ++item_idx) {
           if (auto text =
@@ -411,9 +412,9 @@ void ReadTable(Checker& check, const ConfigNode& node, int position, TableConfig
         std::string cast_key = Checker::Join(key, cast.key);
         if (cast.value.kind == ConfigNode::Kind::kMap) {
           // {type, format, on_error, rename, drop}: the validation module's text casts.
-          check.CheckKeys(cast.value, cast_key,
-                          {"type", "format", "on_error", "rename", "drop", "trim",
-                           "empty_as_null"});
+          check.CheckKeys(
+              cast.value, cast_key,
+              {"type", "format", "on_error", "rename", "drop", "trim", "empty_as_null"});
           out->has_validation_casts = true;
           continue;
         }
@@ -511,14 +512,15 @@ Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::s
   config.file = file;
   Checker check(file);
   if (root.kind != ConfigNode::Kind::kMap) {
-    check.Error(root.line, "", std::string("a pipeline file is a map (sources, destination, "
-                                           "tables, ...), found ") +
-                                   root.KindName());
+    check.Error(root.line, "",
+                std::string("a pipeline file is a map (sources, destination, "
+                            "tables, ...), found ") +
+                    root.KindName());
     return Status::InvalidArgument(check.errors().front());
   }
   check.CheckKeys(root, "",
-                  {"version", "name", "sources", "destination", "staging_dir", "defaults",
-                   "tables", "transforms", "alerts"});
+                  {"version", "name", "sources", "destination", "staging_dir", "defaults", "tables",
+                   "transforms", "alerts"});
   for (const char* required : {"sources", "destination", "tables"}) {
     if (!root.Find(required))
       check.Error(root.line, "", std::string("missing required key '") + required + "'");
@@ -625,7 +627,8 @@ Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::s
         }
       } else if (!config.FindSource(table.source)) {
         std::string known;
-        for (const auto& source : config.sources) known += (known.empty() ? "" : ", ") + source.name;
+        for (const auto& source : config.sources)
+          known += (known.empty() ? "" : ", ") + source.name;
         check.Error(line, path + ".source",
                     "unknown source '" + table.source + "' (sources: " + known + ")");
       }

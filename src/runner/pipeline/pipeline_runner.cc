@@ -137,7 +137,8 @@ Result<SourceRuntime> MakeSource(const SourceConfig& source) {
 Result<ExtractOptions> MakeExtractOptions(const PipelineConfig& config, const TableConfig& table,
                                           const SourceRuntime& source, bool fresh) {
   const DefaultsConfig& defaults = config.defaults;
-  const std::string where = config.file + ":" + std::to_string(table.line) + ": tables." + table.name;
+  const std::string where =
+      config.file + ":" + std::to_string(table.line) + ": tables." + table.name;
   if (table.has_validation_casts) {
     return Status::NotSupported(where +
                                 ".casts: text casts with type/format/on_error need the validation "
@@ -158,7 +159,8 @@ Result<ExtractOptions> MakeExtractOptions(const PipelineConfig& config, const Ta
   options.source.columns = table.columns;
   options.source.key = table.key;
   options.source.where = table.where;
-  options.source.mapping.tinyint1_as_bool = table.tinyint1_as_bool.value_or(defaults.tinyint1_as_bool);
+  options.source.mapping.tinyint1_as_bool =
+      table.tinyint1_as_bool.value_or(defaults.tinyint1_as_bool);
   options.source.mapping.casts = table.casts;
   std::string mode = table.mode.empty() ? defaults.mode : table.mode;
   SLUICE_ASSIGN_OR_RETURN(options.source.mode, source::ParsePartitionMode(mode));
@@ -196,9 +198,9 @@ int64_t EstimateRows(mysql::Connection* conn, const mysql::ResolvedSource& sourc
   if (dot == std::string::npos) return 0;
   std::string db = from.substr(1, dot - 1);
   std::string table = from.substr(dot + 3, from.size() - dot - 4);
-  auto value = conn->QueryValue(
-      "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
-      conn->QuoteString(db) + " AND TABLE_NAME = " + conn->QuoteString(table));
+  auto value =
+      conn->QueryValue("SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+                       conn->QuoteString(db) + " AND TABLE_NAME = " + conn->QuoteString(table));
   if (!value.ok() || !value->has_value()) return 0;
   return std::atoll((*value)->c_str());
 }
@@ -248,7 +250,9 @@ Status CheckTransforms(const PipelineConfig& config) {
   return Status::OK();
 }
 
-Result<Prepared> Prepare(const PipelineConfig& config, const RunOptions& options, bool fresh) {
+Result<Prepared> Prepare(const PipelineConfig& config, const RunOptions& options, bool fresh,
+                         FailureKind* kind) {
+  *kind = FailureKind::kConfig;
   Status select_error;
   std::vector<const TableConfig*> selected = SelectTables(config, options, &select_error);
   SLUICE_RETURN_IF_ERROR(select_error);
@@ -279,11 +283,18 @@ Result<Prepared> Prepare(const PipelineConfig& config, const RunOptions& options
     auto& conn = connections[item.config->source];
     if (!conn) {
       auto opened = mysql::Connection::Open(item.source->url, item.source->connection);
-      if (!opened.ok()) return opened.status().WithContext("source " + item.config->source);
+      if (!opened.ok()) {
+        // Unreachable server or bad credentials: a source error, whatever the status code.
+        *kind = FailureKind::kSource;
+        return opened.status().WithContext("source " + item.config->source);
+      }
       conn = std::move(opened).value();
     }
     auto extract = TableExtract::Prepare(item.options, conn.get());
-    if (!extract.ok()) return extract.status().WithContext("table " + item.config->name);
+    if (!extract.ok()) {
+      *kind = ClassifyPlanError(extract.status());
+      return extract.status().WithContext("table " + item.config->name);
+    }
     item.extract = std::move(extract).value();
     item.estimated_rows = EstimateRows(conn.get(), item.extract->source());
   }
@@ -653,20 +664,19 @@ class Scheduler {
     Log("table_failed", table.config->name, task.task, range, task.attempt,
         "error=" + Quote(error));
     if (webhook_->enabled() && config_.alerts.on_failure) {
-      json payload = {
-          {"text", ":red_circle: sluice pipeline " + config_.name + " (run " + run_id_ +
-                       "): table " + table.config->name + " failed at chunk " +
-                       std::to_string(task.task) + " " + range + " after " +
-                       std::to_string(task.attempt + 1) + " attempts: " + error},
-          {"event", "table_failed"},
-          {"run_id", run_id_},
-          {"pipeline", config_.name},
-          {"table", table.config->name},
-          {"chunk", task.task},
-          {"chunk_range", range},
-          {"attempt", task.attempt + 1},
-          {"error", error},
-          {"error_kind", KindName(kind)}};
+      json payload = {{"text", ":red_circle: sluice pipeline " + config_.name + " (run " + run_id_ +
+                                   "): table " + table.config->name + " failed at chunk " +
+                                   std::to_string(task.task) + " " + range + " after " +
+                                   std::to_string(task.attempt + 1) + " attempts: " + error},
+                      {"event", "table_failed"},
+                      {"run_id", run_id_},
+                      {"pipeline", config_.name},
+                      {"table", table.config->name},
+                      {"chunk", task.task},
+                      {"chunk_range", range},
+                      {"attempt", task.attempt + 1},
+                      {"error", error},
+                      {"error_kind", KindName(kind)}};
       SendAlert(payload.dump());
     }
   }
@@ -724,8 +734,8 @@ class Scheduler {
     (void)report;
     std::vector<std::string> remote;
     for (const auto& file : *files) {
-      remote.push_back(store->DisplayName(table.config->name + "/" +
-                                          fs::path(file).filename().string()));
+      remote.push_back(
+          store->DisplayName(table.config->name + "/" + fs::path(file).filename().string()));
     }
     *files = std::move(remote);
     return Status::OK();
@@ -736,7 +746,8 @@ class Scheduler {
     if (!sent.ok()) {
       std::string message = Redact(sent.ToString());
       recorder_->Edit([&](RunRecord& record) { record.alert_errors.push_back(message); });
-      if (!options_.quiet) std::cerr << "sluice run: warning: alert not delivered: " << message << "\n";
+      if (!options_.quiet)
+        std::cerr << "sluice run: warning: alert not delivered: " << message << "\n";
     }
   }
 
@@ -749,8 +760,8 @@ class Scheduler {
   void Log(const std::string& event, const std::string& table, int task, const std::string& range,
            int attempt, const std::string& extra) {
     if (options_.quiet || options_.live_progress) return;
-    std::string line = "sluice run: ts=" + IsoNow() + " event=" + event + " run=" + run_id_ +
-                       " table=" + table;
+    std::string line =
+        "sluice run: ts=" + IsoNow() + " event=" + event + " run=" + run_id_ + " table=" + table;
     if (task >= 0) {
       line += " chunk=" + std::to_string(task) + " range=" + Quote(range) +
               " attempt=" + std::to_string(attempt + 1);
@@ -800,13 +811,13 @@ class Scheduler {
   InjectedFaults faults_;
   std::mutex mutex_;
   std::condition_variable cv_;
-  std::vector<TableQueue> queues_;                // guarded by mutex_ after Begin()
-  std::map<std::string, int> busy_;               // source -> connections in use; mutex_
+  std::vector<TableQueue> queues_;   // guarded by mutex_ after Begin()
+  std::map<std::string, int> busy_;  // source -> connections in use; mutex_
   std::map<std::string, std::vector<std::unique_ptr<mysql::Connection>>> idle_;  // mutex_
-  size_t next_queue_ = 0;                         // mutex_
-  std::mt19937_64 rng_{std::random_device{}()};   // mutex_
-  int64_t retry_delay_ms_ = 0;                    // mutex_ (last backoff, for the log)
-  FailureKind worst_ = FailureKind::kNone;        // mutex_
+  size_t next_queue_ = 0;                                                        // mutex_
+  std::mt19937_64 rng_{std::random_device{}()};                                  // mutex_
+  int64_t retry_delay_ms_ = 0;              // mutex_ (last backoff, for the log)
+  FailureKind worst_ = FailureKind::kNone;  // mutex_
   std::mutex log_mutex_;
 };
 
@@ -852,9 +863,10 @@ class LiveDisplay {
       int filled = static_cast<int>(done * kBarCells);
       std::string bar = std::string(static_cast<size_t>(filled), '#') +
                         std::string(static_cast<size_t>(kBarCells - filled), '.');
-      double elapsed = table.start_seconds >= 0
-                           ? (table.end_seconds >= 0 ? table.end_seconds : now) - table.start_seconds
-                           : 0;
+      double elapsed =
+          table.start_seconds >= 0
+              ? (table.end_seconds >= 0 ? table.end_seconds : now) - table.start_seconds
+              : 0;
       double rate = elapsed > 0 ? static_cast<double>(rows - 0) / elapsed : 0;
       std::string eta = "-";
       if (table.status == "running" && done > 0.01 && elapsed > 0) {
@@ -864,8 +876,9 @@ class LiveDisplay {
       std::snprintf(line, sizeof(line),
                     "%-16.16s [%s] %3d%% %12lld rows %10s %10.0f rows/s ETA %-6s retries %-3lld %s",
                     table.name.c_str(), bar.c_str(), static_cast<int>(done * 100),
-                    static_cast<long long>(rows), FormatBytes(table.bytes + table.live_bytes).c_str(),
-                    rate, eta.c_str(), static_cast<long long>(table.retries), table.status.c_str());
+                    static_cast<long long>(rows),
+                    FormatBytes(table.bytes + table.live_bytes).c_str(), rate, eta.c_str(),
+                    static_cast<long long>(table.retries), table.status.c_str());
       out += "\033[2K" + std::string(line) + "\n";
       ++lines;
     }
@@ -912,7 +925,8 @@ Status RunTransforms(const PipelineConfig& config, RunRecorder* recorder, Schedu
     rec.error = status.ok() ? "" : Redact(status.ToString());
     recorder->Edit([&](RunRecord& record) { record.transforms.push_back(rec); });
     if (!quiet) {
-      std::cerr << "sluice run: ts=" << IsoNow() << " event=" << (status.ok() ? "transform_done" : "transform_failed")
+      std::cerr << "sluice run: ts=" << IsoNow()
+                << " event=" << (status.ok() ? "transform_done" : "transform_failed")
                 << " transform=" << transform.name << " rows=" << stats.rows
                 << (status.ok() ? "" : " error=" + Quote(rec.error)) << "\n";
     }
@@ -940,8 +954,15 @@ FailureKind ClassifyPlanError(const Status& status) {
   }
 }
 
-Result<PipelinePlan> PlanPipeline(const PipelineConfig& config, const RunOptions& options) {
-  SLUICE_ASSIGN_OR_RETURN(Prepared prepared, Prepare(config, options, options.fresh));
+Result<PipelinePlan> PlanPipeline(const PipelineConfig& config, const RunOptions& options,
+                                  FailureKind* kind) {
+  FailureKind prepare_kind = FailureKind::kNone;
+  auto prepared_or = Prepare(config, options, options.fresh, &prepare_kind);
+  if (!prepared_or.ok()) {
+    if (kind != nullptr) *kind = prepare_kind;
+    return prepared_or.status();
+  }
+  Prepared prepared = std::move(prepared_or).value();
   PipelinePlan plan;
   plan.pipeline = config.name;
   plan.destination = config.destination;
@@ -974,9 +995,9 @@ Result<PipelinePlan> PlanPipeline(const PipelineConfig& config, const RunOptions
       chunk.range = extract.DescribeTask(task);
       if (extract.source().mode() == source::PartitionMode::kBalanced &&
           !extract.ranges()[static_cast<size_t>(task)].null_keys) {
-        chunk.estimated_rows = std::min(item.options.chunk_rows,
-                                        std::max<int64_t>(0, table.estimated_rows -
-                                                                 item.options.chunk_rows * task));
+        chunk.estimated_rows =
+            std::min(item.options.chunk_rows,
+                     std::max<int64_t>(0, table.estimated_rows - item.options.chunk_rows * task));
       } else if (extract.scan()) {
         chunk.estimated_rows = table.estimated_rows;
       }
@@ -996,8 +1017,8 @@ std::string PlanJson(const PipelinePlan& plan) {
     for (const auto& chunk : table.chunks) {
       chunks.push_back({{"chunk", chunk.task},
                         {"key_range", chunk.range},
-                        {"estimated_rows", chunk.estimated_rows < 0 ? json(nullptr)
-                                                                    : json(chunk.estimated_rows)},
+                        {"estimated_rows",
+                         chunk.estimated_rows < 0 ? json(nullptr) : json(chunk.estimated_rows)},
                         {"done", chunk.done}});
     }
     total_chunks += static_cast<int64_t>(table.chunks.size());
@@ -1039,9 +1060,10 @@ Result<RunRecord> RunPipeline(const PipelineConfig& config, const RunOptions& op
   MemoryBudget budget(config.defaults.memory_limit_bytes);
   AlertWebhook webhook(config.alerts.webhook, config.alerts.timeout_seconds);
   // Everything that can be checked is checked here, before the first write.
-  auto prepared_or = Prepare(config, options, options.fresh);
+  FailureKind prepare_kind = FailureKind::kNone;
+  auto prepared_or = Prepare(config, options, options.fresh, &prepare_kind);
   if (!prepared_or.ok()) {
-    *kind = ClassifyPlanError(prepared_or.status());
+    *kind = prepare_kind;
     return prepared_or.status();
   }
   Prepared prepared = std::move(prepared_or).value();
@@ -1115,9 +1137,9 @@ Result<RunRecord> RunPipeline(const PipelineConfig& config, const RunOptions& op
     Status transformed = RunTransforms(config, &recorder, &scheduler, options.quiet);
     if (!transformed.ok()) {
       tables_ok = false;
-      if (*kind == FailureKind::kNone) *kind = KindOfStatus(transformed) == FailureKind::kDestination
-                                                   ? FailureKind::kDestination
-                                                   : FailureKind::kConfig;
+      if (*kind == FailureKind::kNone)
+        *kind = KindOfStatus(transformed) == FailureKind::kDestination ? FailureKind::kDestination
+                                                                       : FailureKind::kConfig;
     }
   }
   recorder.StopSampling();
@@ -1148,7 +1170,10 @@ Result<RunRecord> RunPipeline(const PipelineConfig& config, const RunOptions& op
     Status status = AtomicFile::WriteWhole(root + "/" + kPipelineManifest, manifest.dump(2) + "\n");
     if (!status.ok() && *kind == FailureKind::kNone) *kind = FailureKind::kDestination;
   }
-  if (record.status == "succeeded") scheduler.SendSuccessAlert(record);
+  if (record.status == "succeeded") {
+    scheduler.SendSuccessAlert(record);
+    record.alert_errors = recorder.Snapshot().alert_errors;
+  }
   return record;
 }
 

@@ -72,8 +72,9 @@ struct PipelinePlan {
 /// Which part of the system a failure came from; picks the exit code.
 enum class FailureKind { kNone, kConfig, kSource, kDestination, kValidation };
 
-/// Plans without writing anything. Errors carry FailureKind through Classify().
-Result<PipelinePlan> PlanPipeline(const PipelineConfig& config, const RunOptions& options);
+/// Plans without writing anything. On error, `*kind` (if given) says where it came from.
+Result<PipelinePlan> PlanPipeline(const PipelineConfig& config, const RunOptions& options,
+                                  FailureKind* kind = nullptr);
 std::string PlanJson(const PipelinePlan& plan);
 std::string PlanText(const PipelinePlan& plan);
 

@@ -26,7 +26,7 @@ struct ChunkAttempt {
   std::string table;
   int task = 0;
   std::string range;
-  int attempt = 0;  // 0 = first try
+  int attempt = 0;           // 0 = first try
   double start_seconds = 0;  // since the run started
   double end_seconds = 0;
   int64_t rows = 0;
@@ -42,9 +42,9 @@ struct TableRecord {
   int tasks_total = 0;
   int tasks_done = 0;
   int64_t estimated_rows = 0;
-  int64_t rows = 0;        // committed rows (including reused chunks)
-  int64_t bytes = 0;       // committed Parquet bytes
-  int64_t live_rows = 0;   // rows read by attempts still running
+  int64_t rows = 0;       // committed rows (including reused chunks)
+  int64_t bytes = 0;      // committed Parquet bytes
+  int64_t live_rows = 0;  // rows read by attempts still running
   int64_t live_bytes = 0;
   int64_t chunks_reused = 0;
   int64_t retries = 0;

@@ -105,8 +105,8 @@ std::string Timeline(const RunRecord& record, double seconds) {
     svg += "<text class=\"lane-label\" x=\"" + Num(x0 - 8) + "\" y=\"" + Num(y + kLane / 2 + 4) +
            "\" text-anchor=\"end\">" + Escape(label) + "</text>";
     if (table.chunks_reused > 0) {
-      svg += "<text class=\"reused\" x=\"" + Num(x0 + 4) + "\" y=\"" + Num(y + kLane - 6) +
-             "\">" + std::to_string(table.chunks_reused) + " chunks reused from an earlier run</text>";
+      svg += "<text class=\"reused\" x=\"" + Num(x0 + 4) + "\" y=\"" + Num(y + kLane - 6) + "\">" +
+             std::to_string(table.chunks_reused) + " chunks reused from an earlier run</text>";
     }
   }
   // Attempts of one table that overlap in time go to distinct sub-rows.
@@ -115,9 +115,10 @@ std::string Timeline(const RunRecord& record, double seconds) {
   for (const auto& attempt : record.attempts) {
     if (attempt.outcome != AttemptOutcome::kReused) attempts.push_back(&attempt);
   }
-  std::sort(attempts.begin(), attempts.end(), [](const ChunkAttempt* left, const ChunkAttempt* right) {
-    return left->start_seconds < right->start_seconds;
-  });
+  std::sort(attempts.begin(), attempts.end(),
+            [](const ChunkAttempt* left, const ChunkAttempt* right) {
+              return left->start_seconds < right->start_seconds;
+            });
   for (const ChunkAttempt* attempt : attempts) {
     auto lane_it = lane_of.find(attempt->table);
     if (lane_it == lane_of.end()) continue;
@@ -133,7 +134,7 @@ std::string Timeline(const RunRecord& record, double seconds) {
                row_height * static_cast<double>(sub % kSubRows);
     double x = x0 + (x1 - x0) * attempt->start_seconds / seconds;
     double width = std::max(2.0, (x1 - x0) * (end - attempt->start_seconds) / seconds);
-    std::string css = attempt->outcome == AttemptOutcome::kSucceeded ? "ok"
+    std::string css = attempt->outcome == AttemptOutcome::kSucceeded  ? "ok"
                       : attempt->outcome == AttemptOutcome::kRetrying ? "retry"
                       : attempt->outcome == AttemptOutcome::kFailed   ? "failed"
                                                                       : "running";
@@ -145,7 +146,8 @@ std::string Timeline(const RunRecord& record, double seconds) {
     svg += "<rect class=\"chunk " + css + "\" x=\"" + Num(x) + "\" y=\"" + Num(y) + "\" width=\"" +
            Num(width) + "\" height=\"" + Num(row_height - 1) + "\" rx=\"1.5\"><title>" +
            Escape(title) + "</title></rect>";
-    if (attempt->outcome == AttemptOutcome::kRetrying || attempt->outcome == AttemptOutcome::kFailed) {
+    if (attempt->outcome == AttemptOutcome::kRetrying ||
+        attempt->outcome == AttemptOutcome::kFailed) {
       double cx = x + width;
       double cy = y + (row_height - 1) / 2;
       svg += "<path class=\"marker " + css + "\" d=\"M" + Num(cx - 5) + " " + Num(cy - 5) + " L" +
@@ -263,9 +265,11 @@ std::string RenderRunReport(const RunRecord& record) {
     retries += table.retries;
     chunks += table.tasks_total;
   }
-  std::string html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>sluice run " +
-                     Escape(record.run_id) + "</title><style>" + kStyle + "</style></head><body>";
-  html += "<header><h1>sluice pipeline " + Escape(record.pipeline.empty() ? record.config_file : record.pipeline) +
+  std::string html =
+      "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>sluice run " +
+      Escape(record.run_id) + "</title><style>" + kStyle + "</style></head><body>";
+  html += "<header><h1>sluice pipeline " +
+          Escape(record.pipeline.empty() ? record.config_file : record.pipeline) +
           "<span class=\"badge " + Escape(record.status) + "\">" + Escape(record.status) +
           "</span></h1><div class=\"meta\">run " + Escape(record.run_id) + " · started " +
           Escape(record.started_at) + " · " + Escape(record.config_file) + " → " +
@@ -279,16 +283,21 @@ std::string RenderRunReport(const RunRecord& record) {
   tile(Num(record.elapsed_seconds, 2) + " s", "elapsed");
   tile(Thousands(rows), "rows");
   tile(Mib(bytes), "parquet written");
-  tile(Thousands(static_cast<int64_t>(static_cast<double>(rows) / std::max(record.elapsed_seconds, 0.001))), "rows / s");
+  tile(Thousands(static_cast<int64_t>(static_cast<double>(rows) /
+                                      std::max(record.elapsed_seconds, 0.001))),
+       "rows / s");
   tile(std::to_string(chunks), "chunks");
   tile(std::to_string(retries), "retries");
   tile(Mib(record.peak_rss_bytes) + " / " + Mib(record.memory_budget_bytes), "peak RSS / budget");
   html += "</div>";
 
-  html += "<section><h2>Chunk timeline</h2><div class=\"legend\"><span style=\"background:#2f9e44\"></span>succeeded"
-          "<span style=\"background:#f59f00\"></span>failed, retried<span style=\"background:#e03131\"></span>failed for good"
-          " &nbsp;(hover a bar for its key range, rows and error)</div>" +
-          Timeline(record, seconds) + "</section>";
+  html +=
+      "<section><h2>Chunk timeline</h2><div class=\"legend\"><span "
+      "style=\"background:#2f9e44\"></span>succeeded"
+      "<span style=\"background:#f59f00\"></span>failed, retried<span "
+      "style=\"background:#e03131\"></span>failed for good"
+      " &nbsp;(hover a bar for its key range, rows and error)</div>" +
+      Timeline(record, seconds) + "</section>";
 
   std::vector<std::pair<double, double>> rate;
   std::vector<std::pair<double, double>> rss;
@@ -310,17 +319,19 @@ std::string RenderRunReport(const RunRecord& record) {
   }
   html += "<section><h2>Throughput (rows/s read from the sources)</h2>" +
           LineChart("throughput", rate, seconds, "", 0, "") + "</section>";
-  html += "<section><h2>Memory: process RSS against the budget</h2><div class=\"legend\">"
-          "<span style=\"background:#1c7ed6\"></span>RSS<span style=\"background:#a5d8ff\"></span>"
-          "reserved by running chunk tasks<span style=\"background:#e03131\"></span>budget</div>" +
-          LineChart("memory", rss, seconds, "MiB",
-                    static_cast<double>(record.memory_budget_bytes) / (1 << 20),
-                    "budget " + Mib(record.memory_budget_bytes), reserved, "reserved") +
-          "</section>";
+  html +=
+      "<section><h2>Memory: process RSS against the budget</h2><div class=\"legend\">"
+      "<span style=\"background:#1c7ed6\"></span>RSS<span style=\"background:#a5d8ff\"></span>"
+      "reserved by running chunk tasks<span style=\"background:#e03131\"></span>budget</div>" +
+      LineChart("memory", rss, seconds, "MiB",
+                static_cast<double>(record.memory_budget_bytes) / (1 << 20),
+                "budget " + Mib(record.memory_budget_bytes), reserved, "reserved") +
+      "</section>";
 
-  html += "<section><h2>Tables</h2><table id=\"totals\"><thead><tr><th>table</th><th>status</th>"
-          "<th>rows</th><th>MiB</th><th>chunks</th><th>reused</th><th>retries</th><th>seconds</th>"
-          "<th>rows/s</th><th>files</th></tr></thead><tbody>";
+  html +=
+      "<section><h2>Tables</h2><table id=\"totals\"><thead><tr><th>table</th><th>status</th>"
+      "<th>rows</th><th>MiB</th><th>chunks</th><th>reused</th><th>retries</th><th>seconds</th>"
+      "<th>rows/s</th><th>files</th></tr></thead><tbody>";
   for (const auto& table : record.tables) {
     double table_seconds = table.start_seconds >= 0 && table.end_seconds >= 0
                                ? table.end_seconds - table.start_seconds
@@ -331,10 +342,13 @@ std::string RenderRunReport(const RunRecord& record) {
             std::to_string(table.tasks_total) + "</td><td>" + std::to_string(table.chunks_reused) +
             "</td><td>" + std::to_string(table.retries) + "</td><td>" + Num(table_seconds, 2) +
             "</td><td>" +
-            Thousands(table_seconds > 0 ? static_cast<int64_t>(static_cast<double>(table.rows) / table_seconds) : 0) +
+            Thousands(table_seconds > 0
+                          ? static_cast<int64_t>(static_cast<double>(table.rows) / table_seconds)
+                          : 0) +
             "</td><td>" + std::to_string(table.files.size()) + "</td></tr>";
     if (!table.error.empty()) {
-      html += "<tr><td></td><td colspan=\"9\" class=\"error\">" + Escape(table.error) + "</td></tr>";
+      html +=
+          "<tr><td></td><td colspan=\"9\" class=\"error\">" + Escape(table.error) + "</td></tr>";
     }
   }
   for (const auto& transform : record.transforms) {
@@ -343,7 +357,8 @@ std::string RenderRunReport(const RunRecord& record) {
             Thousands(transform.rows) + "</td><td></td><td></td><td></td><td></td><td>" +
             Num(transform.seconds, 2) + "</td><td></td><td>1</td></tr>";
     if (!transform.error.empty()) {
-      html += "<tr><td></td><td colspan=\"9\" class=\"error\">" + Escape(transform.error) + "</td></tr>";
+      html += "<tr><td></td><td colspan=\"9\" class=\"error\">" + Escape(transform.error) +
+              "</td></tr>";
     }
   }
   html += "</tbody></table></section></main><footer>sluice " SLUICE_VERSION

@@ -16,8 +16,9 @@ std::string SummaryJson(const RunRecord& record) {
   int64_t bytes = 0;
   int64_t retries = 0;
   for (const auto& table : record.tables) {
-    double seconds =
-        table.start_seconds >= 0 && table.end_seconds >= 0 ? table.end_seconds - table.start_seconds : 0;
+    double seconds = table.start_seconds >= 0 && table.end_seconds >= 0
+                         ? table.end_seconds - table.start_seconds
+                         : 0;
     json item = {{"table", table.name},
                  {"source_table", table.source_table},
                  {"status", table.status},
@@ -28,6 +29,8 @@ std::string SummaryJson(const RunRecord& record) {
                  {"chunks_reused", table.chunks_reused},
                  {"retries", table.retries},
                  {"seconds", seconds},
+                 {"start_seconds", table.start_seconds},
+                 {"end_seconds", table.end_seconds},
                  {"rows_per_second", seconds > 0 ? static_cast<double>(table.rows) / seconds : 0.0},
                  {"dir", table.dir},
                  {"files", table.files}};
@@ -81,8 +84,9 @@ std::string SummaryText(const RunRecord& record) {
                 "rows", "MB", "chunks", "reused", "retries", "seconds");
   out += line;
   for (const auto& table : record.tables) {
-    double seconds =
-        table.start_seconds >= 0 && table.end_seconds >= 0 ? table.end_seconds - table.start_seconds : 0;
+    double seconds = table.start_seconds >= 0 && table.end_seconds >= 0
+                         ? table.end_seconds - table.start_seconds
+                         : 0;
     std::snprintf(line, sizeof(line), "%-20.20s %-10s %12lld %10.1f %7d %8lld %7lld %9.2f\n",
                   table.name.c_str(), table.status.c_str(), static_cast<long long>(table.rows),
                   static_cast<double>(table.bytes) / (1 << 20), table.tasks_total,

@@ -44,13 +44,13 @@ TEST(ExpressionTest, ThreeValuedLogic) {
 }
 
 TEST(ExpressionTest, DecimalTypingMatchesDuckDb) {
-  EXPECT_EQ(V("1.5 * 2.25"), "\"3.375\"");                         // DECIMAL(5,3)
-  EXPECT_EQ(V("CAST(1.5 AS DECIMAL(10,2)) + 1"), "\"2.50\"");       // DECIMAL(13,2)
+  EXPECT_EQ(V("1.5 * 2.25"), "\"3.375\"");                     // DECIMAL(5,3)
+  EXPECT_EQ(V("CAST(1.5 AS DECIMAL(10,2)) + 1"), "\"2.50\"");  // DECIMAL(13,2)
   EXPECT_EQ(V("CAST(1.5 AS DECIMAL(10,2)) * CAST(2.25 AS DECIMAL(5,3))"), "\"3.37500\"");
-  EXPECT_EQ(V("0.1 + 0.2"), "\"0.3\"");                             // exact, not 0.30000000000000004
+  EXPECT_EQ(V("0.1 + 0.2"), "\"0.3\"");  // exact, not 0.30000000000000004
   EXPECT_EQ(V("CAST(1 AS DECIMAL(10,2)) / 3"), "0.3333333333333333");  // division is DOUBLE
   EXPECT_EQ(V("-CAST(1.25 AS DECIMAL(4,2))"), "\"-1.25\"");
-  EXPECT_EQ(V("CAST(2.5 AS INTEGER)"), "3");                         // half away from zero
+  EXPECT_EQ(V("CAST(2.5 AS INTEGER)"), "3");  // half away from zero
   EXPECT_EQ(V("CAST(-2.5 AS INTEGER)"), "-3");
   EXPECT_EQ(V("CAST(1.005 AS DECIMAL(4,2))"), "\"1.01\"");
   EXPECT_EQ(V("CAST('12345678901234567890123456.7890123456' AS DECIMAL(38,10)) * 1"),
@@ -63,9 +63,9 @@ TEST(ExpressionTest, OverflowIsAnError) {
   EXPECT_NE(Err("2147483647 + 1").find("overflow in addition of INTEGER"), std::string::npos);
   EXPECT_NE(Err("CAST(9223372036854775807 AS BIGINT) * 2").find("overflow"), std::string::npos);
   EXPECT_NE(Err("-CAST(-2147483648 AS INTEGER)").find("overflow"), std::string::npos);
-  EXPECT_NE(Err("CAST(99999999999999999999999999999999999999 AS DECIMAL(38,0)) + 1")
-                .find("overflow"),
-            std::string::npos);
+  EXPECT_NE(
+      Err("CAST(99999999999999999999999999999999999999 AS DECIMAL(38,0)) + 1").find("overflow"),
+      std::string::npos);
   EXPECT_NE(Err("CAST(123.45 AS DECIMAL(4,2))").find("out of range"), std::string::npos);
   EXPECT_NE(Err("CAST(3000000000 AS INTEGER)").find("out of range"), std::string::npos);
   EXPECT_NE(Err("CAST('abc' AS INTEGER)").find("cannot parse"), std::string::npos);

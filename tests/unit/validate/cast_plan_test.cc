@@ -84,21 +84,23 @@ TEST(CastPlanTest, DecimalWithBlanksCommasAndJunkUnderEachMode) {
     }
     ASSERT_TRUE(status.ok()) << status.ToString();
     if (mode == OnError::kNull) {
-      EXPECT_EQ(ColumnJson(out_schema, out, 1),
-                (std::vector<std::string>{"\"1234.50\"", "null", "null", "null", "null", "\"-7.00\""}));
+      EXPECT_EQ(
+          ColumnJson(out_schema, out, 1),
+          (std::vector<std::string>{"\"1234.50\"", "null", "null", "null", "null", "\"-7.00\""}));
       ASSERT_EQ(stats.columns.size(), 1u);
       EXPECT_EQ(stats.columns[0].nulled, 2);
-      EXPECT_EQ(stats.columns[0].samples[0], (std::pair<std::string, std::string>{"3", "\"12.345\""}));
+      EXPECT_EQ(stats.columns[0].samples[0],
+                (std::pair<std::string, std::string>{"3", "\"12.345\""}));
       EXPECT_TRUE(sink.rows.empty());
     } else {
-      EXPECT_EQ(ColumnJson(out_schema, out, 0),
-                (std::vector<std::string>{"1", "2", "5", "6"}));
+      EXPECT_EQ(ColumnJson(out_schema, out, 0), (std::vector<std::string>{"1", "2", "5", "6"}));
       EXPECT_EQ(ColumnJson(out_schema, out, 1),
                 (std::vector<std::string>{"\"1234.50\"", "null", "null", "\"-7.00\""}));
       EXPECT_EQ(sink.rows, (std::vector<int64_t>{2, 3}));
       EXPECT_EQ(sink.columns, (std::vector<std::string>{"amount", "amount"}));
-      EXPECT_EQ(sink.reasons[0],
-                "amount: cannot cast \"12.345\" to DECIMAL(12,2): more fraction digits than the scale");
+      EXPECT_EQ(
+          sink.reasons[0],
+          "amount: cannot cast \"12.345\" to DECIMAL(12,2): more fraction digits than the scale");
       EXPECT_EQ(stats.rows_quarantined, 2);
       EXPECT_EQ(stats.columns[0].quarantined, 2);
     }
@@ -106,15 +108,15 @@ TEST(CastPlanTest, DecimalWithBlanksCommasAndJunkUnderEachMode) {
 }
 
 TEST(CastPlanTest, EveryTargetType) {
-  Schema source{{StringColumn("i32"), StringColumn("i64"), StringColumn("dbl"),
-                 StringColumn("big"), StringColumn("d"), StringColumn("ts"), StringColumn("s")}};
+  Schema source{{StringColumn("i32"), StringColumn("i64"), StringColumn("dbl"), StringColumn("big"),
+                 StringColumn("d"), StringColumn("ts"), StringColumn("s")}};
   ColumnBatch in = MakeBatch(source, {{"-5", "9000000000", "2.5e2", "-12345678901234567890.123",
                                        "29.02.2024", "2024-02-29T23:59:59.5", "  x  "},
                                       {"", "", "", "", "", "", "   "}});
-  auto plan = CastPlan::Make({Spec("i32=int32"), Spec("i64=int64"), Spec("dbl=double"),
-                              Spec("big=decimal(30,3)"), Spec("d=date:%d.%m.%Y"),
-                              Spec("ts=timestamp:%Y-%m-%dT%H:%M:%S%f"), Spec("s=string")},
-                             source);
+  auto plan = CastPlan::Make(
+      {Spec("i32=int32"), Spec("i64=int64"), Spec("dbl=double"), Spec("big=decimal(30,3)"),
+       Spec("d=date:%d.%m.%Y"), Spec("ts=timestamp:%Y-%m-%dT%H:%M:%S%f"), Spec("s=string")},
+      source);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   const Schema& schema = plan->output_schema();
   EXPECT_EQ(schema.columns[3].physical, PhysicalType::kFixedLenByteArray);
@@ -126,9 +128,9 @@ TEST(CastPlanTest, EveryTargetType) {
     first.push_back(ColumnJson(schema, out, col)[0]);
     second.push_back(ColumnJson(schema, out, col)[1]);
   }
-  EXPECT_EQ(first, (std::vector<std::string>{"-5", "9000000000", "250", "\"-12345678901234567890.123\"",
-                                             "\"2024-02-29\"", "\"2024-02-29T23:59:59.500000\"",
-                                             "\"x\""}));
+  EXPECT_EQ(first, (std::vector<std::string>{"-5", "9000000000", "250",
+                                             "\"-12345678901234567890.123\"", "\"2024-02-29\"",
+                                             "\"2024-02-29T23:59:59.500000\"", "\"x\""}));
   // Blank text is NULL everywhere (trim + empty_as_null are the defaults).
   EXPECT_EQ(second, std::vector<std::string>(7, "null"));
 }
@@ -155,8 +157,10 @@ TEST(CastPlanTest, RenameDropAndPassThrough) {
   EXPECT_EQ(schema.columns[2].name, "day_text");
   EXPECT_EQ(schema.columns[0], source.columns[0]);  // untouched columns keep their schema
   ColumnBatch out;
-  ASSERT_TRUE(plan->Apply(MakeBatch(source, {{"1", "x", " d ", "n"}}), &out, nullptr, nullptr).ok());
-  EXPECT_EQ(ColumnJson(schema, out, 2), std::vector<std::string>{"\"d\""});  // renamed text is trimmed
+  ASSERT_TRUE(
+      plan->Apply(MakeBatch(source, {{"1", "x", " d ", "n"}}), &out, nullptr, nullptr).ok());
+  EXPECT_EQ(ColumnJson(schema, out, 2),
+            std::vector<std::string>{"\"d\""});  // renamed text is trimmed
 }
 
 TEST(CastPlanTest, PlanErrorsBeforeData) {
@@ -170,8 +174,10 @@ TEST(CastPlanTest, PlanErrorsBeforeData) {
   EXPECT_FALSE(CastPlan::Make({Spec("day=date:%Y")}, source).ok());
   EXPECT_FALSE(CastPlan::Make({Spec("amount=int:weird")}, source).ok());
   EXPECT_FALSE(CastPlan::Make({}, source, "missing_key").ok());
-  EXPECT_FALSE(CastPlan::Make({Spec("id=drop"), Spec("amount=drop"), Spec("day=drop"),
-                               Spec("note=drop")}, source).ok());
+  EXPECT_FALSE(
+      CastPlan::Make({Spec("id=drop"), Spec("amount=drop"), Spec("day=drop"), Spec("note=drop")},
+                     source)
+          .ok());
 }
 
 TEST(RejectFileWriterTest, WritesRowsWithReasonsOnlyWhenThereAreRejects) {
@@ -190,9 +196,10 @@ TEST(RejectFileWriterTest, WritesRowsWithReasonsOnlyWhenThereAreRejects) {
   auto sink = RejectFileWriter::Open(RejectsPath(dir, "part-00001.parquet"), source);
   ASSERT_TRUE(sink.ok());
   ColumnBatch out;
-  ASSERT_TRUE(plan->Apply(MakeBatch(source, {{"1", "1.5", "d", "n"}, {"2", "x", std::nullopt, "m"}}),
-                          &out, sink->get(), nullptr)
-                  .ok());
+  ASSERT_TRUE(
+      plan->Apply(MakeBatch(source, {{"1", "1.5", "d", "n"}, {"2", "x", std::nullopt, "m"}}), &out,
+                  sink->get(), nullptr)
+          .ok());
   ASSERT_TRUE((*sink)->Close().ok());
   EXPECT_EQ((*sink)->rows_written(), 1);
   auto reader = ParquetFileReader::Open(RejectsPath(dir, "part-00001.parquet"));
@@ -205,8 +212,9 @@ TEST(RejectFileWriterTest, WritesRowsWithReasonsOnlyWhenThereAreRejects) {
   EXPECT_EQ(ColumnJson(schema, *batch, 1), std::vector<std::string>{"\"x\""});
   EXPECT_EQ(ColumnJson(schema, *batch, 2), std::vector<std::string>{"null"});
   EXPECT_EQ(ColumnJson(schema, *batch, 4), std::vector<std::string>{"\"amount\""});
-  EXPECT_EQ(ColumnJson(schema, *batch, 5),
-            std::vector<std::string>{"\"amount: cannot cast \\\"x\\\" to DECIMAL(5,2): not a number\""});
+  EXPECT_EQ(
+      ColumnJson(schema, *batch, 5),
+      std::vector<std::string>{"\"amount: cannot cast \\\"x\\\" to DECIMAL(5,2): not a number\""});
   std::filesystem::remove_all(dir);
 }
 

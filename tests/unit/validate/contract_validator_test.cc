@@ -29,7 +29,8 @@ const CheckResult* FindFailure(const ValidationReport& report, const std::string
   return nullptr;
 }
 
-int64_t CountOf(const ValidationReport& report, const std::string& column, const std::string& check) {
+int64_t CountOf(const ValidationReport& report, const std::string& column,
+                const std::string& check) {
   const CheckResult* failure = FindFailure(report, column, check);
   return failure == nullptr ? 0 : failure->failure_count;
 }
@@ -44,13 +45,15 @@ Schema OrderSchema() {
 
 ColumnBatch OrderBatch() {
   // amount is the unscaled DECIMAL(12,2) value; day is days since 1970-01-01.
-  return MakeBatch(OrderSchema(), {
-      {"1", "1000", "new", "a@x.io", "0.5", "19723"},            // 10.00, 2024-01-01
-      {"2", "-1", "paid", "bad-email", "1.5", "19722"},           // -0.01, 2023-12-31
-      {"3", std::nullopt, "lost", "b@y.io", std::nullopt, std::nullopt},
-      {"3", "10000000", "new", std::nullopt, "2.0", "19724"},    // 100000.00 (max exclusive)
-      {"5", "0", "shipped", "c@z.io", "-0.0", "19723"},
-  });
+  return MakeBatch(
+      OrderSchema(),
+      {
+          {"1", "1000", "new", "a@x.io", "0.5", "19723"},    // 10.00, 2024-01-01
+          {"2", "-1", "paid", "bad-email", "1.5", "19722"},  // -0.01, 2023-12-31
+          {"3", std::nullopt, "lost", "b@y.io", std::nullopt, std::nullopt},
+          {"3", "10000000", "new", std::nullopt, "2.0", "19724"},  // 100000.00 (max exclusive)
+          {"5", "0", "shipped", "c@z.io", "-0.0", "19723"},
+      });
 }
 
 const char* kOrders = R"Y(tables:
@@ -100,7 +103,7 @@ TEST(ContractValidatorTest, EveryColumnCheckWithNullSemantics) {
   ASSERT_NE(allowed, nullptr);
   EXPECT_EQ(allowed->failure_count, 1);
   EXPECT_EQ(allowed->samples[0].value, "\"lost\"");
-  EXPECT_EQ(CountOf(*report, "email", "regex"), 1);  // NULL email passes
+  EXPECT_EQ(CountOf(*report, "email", "regex"), 1);       // NULL email passes
   EXPECT_EQ(CountOf(*report, "email", "min_length"), 3);  // 6-character emails; NULL passes
   // score: > 0 fails 0.5? no; -0.0 fails (not > 0); 2.0 passes max 2 inclusive.
   EXPECT_EQ(CountOf(*report, "score", "min"), 1);
@@ -129,8 +132,9 @@ TEST(ContractValidatorTest, PassingContract) {
       "tables:\n  t:\n    columns:\n      id: {unique: true, min: 1}\n    checks:\n"
       "      row_count: {min: 2, max: 3}\n",
       OrderSchema());
-  ASSERT_TRUE(validator->Consume(MakeBatch(OrderSchema(), {{"1", "1", "a", "a", "1", "1"},
-                                                           {"2", "1", "a", "a", "1", "1"}}))
+  ASSERT_TRUE(validator
+                  ->Consume(MakeBatch(OrderSchema(), {{"1", "1", "a", "a", "1", "1"},
+                                                      {"2", "1", "a", "a", "1", "1"}}))
                   .ok());
   auto report = validator->Finish();
   ASSERT_TRUE(report.ok());
@@ -168,7 +172,8 @@ TEST(ContractValidatorTest, BadLiteralsAndInapplicableChecksAreContractErrors) {
       {"tables:\n  t:\n    columns:\n      id: {regex: 'a+'}\n", "regex needs a string column"},
       {"tables:\n  t:\n    columns:\n      id: {max_length: 3}\n", "length checks need a string"},
       {"tables:\n  t:\n    key: nope\n", "key column 'nope' is not in the table"},
-      {"tables:\n  t:\n    checks:\n      unique: [id, nope]\n", "column 'nope' is not in the table"},
+      {"tables:\n  t:\n    checks:\n      unique: [id, nope]\n",
+       "column 'nope' is not in the table"},
   };
   for (const Case& bad : cases) {
     auto validator = ContractValidator::Make(ParseTable(bad.yaml), OrderSchema());
@@ -186,9 +191,14 @@ TEST(ContractValidatorTest, UniqueCombinationIgnoresRowsWithNulls) {
   Schema schema{{Int64Column("a"), StringColumn("b")}};
   auto validator = MakeValidator("tables:\n  t:\n    checks:\n      unique: [a, b]\n", schema);
   ASSERT_TRUE(validator
-                  ->Consume(MakeBatch(schema, {{"1", "x"}, {"1", "y"}, {"1", "x"}, {"2", "x"},
-                                               {std::nullopt, "x"}, {std::nullopt, "x"},
-                                               {"1", std::nullopt}, {"1", std::nullopt}}))
+                  ->Consume(MakeBatch(schema, {{"1", "x"},
+                                               {"1", "y"},
+                                               {"1", "x"},
+                                               {"2", "x"},
+                                               {std::nullopt, "x"},
+                                               {std::nullopt, "x"},
+                                               {"1", std::nullopt},
+                                               {"1", std::nullopt}}))
                   .ok());
   // The string "ab" + "c" must not collide with "a" + "bc": parts are length-prefixed.
   ASSERT_TRUE(validator->Consume(MakeBatch(schema, {{"1", "xy"}})).ok());
@@ -204,8 +214,9 @@ TEST(ContractValidatorTest, UniqueCombinationIgnoresRowsWithNulls) {
 // Many duplicates under a tiny budget: counts must equal the in-memory answer exactly.
 TEST(ContractValidatorTest, UniqueSpillsUnderTinyBudgetAndCountsExactly) {
   Schema schema{{Int64Column("id"), StringColumn("code")}};
-  const std::string yaml = "tables:\n  t:\n    columns:\n      id: {unique: true}\n"
-                           "      code: {unique: true}\n";
+  const std::string yaml =
+      "tables:\n  t:\n    columns:\n      id: {unique: true}\n"
+      "      code: {unique: true}\n";
   for (int64_t budget : {int64_t{1} << 30, int64_t{64} << 10}) {
     ValidatorOptions options;
     options.unique_memory_bytes = budget;
@@ -225,8 +236,10 @@ TEST(ContractValidatorTest, UniqueSpillsUnderTinyBudgetAndCountsExactly) {
           batch.column(1).AppendBytes("code-" + std::to_string(n % 1000));
         }
       }
-      ASSERT_TRUE(validator->Consume(batch).ok());
+      Status consumed = validator->Consume(batch);
+      ASSERT_TRUE(consumed.ok()) << consumed.ToString();
     }
+    EXPECT_LE(validator->peak_unique_memory_bytes(), std::max<int64_t>(budget, 2 << 20));
     if (budget < (1 << 20)) {
       EXPECT_GT(validator->spilled_runs(), 2);
     } else {
@@ -269,9 +282,9 @@ TEST(ContractValidatorTest, ChunksCommitAtomicallyAndDroppedChunksLeaveNoTrace) 
 }
 
 TEST(ContractValidatorTest, DecimalInFixedLenByteArrayAndUnsigned) {
-  Schema schema{{ColumnSchema{"big", PhysicalType::kFixedLenByteArray, 16, true,
-                              LogicalType::Decimal(38, 2)},
-                 ColumnSchema{"u", PhysicalType::kInt64, 0, true, LogicalType::Integer(64, false)}}};
+  Schema schema{
+      {ColumnSchema{"big", PhysicalType::kFixedLenByteArray, 16, true, LogicalType::Decimal(38, 2)},
+       ColumnSchema{"u", PhysicalType::kInt64, 0, true, LogicalType::Integer(64, false)}}};
   ColumnBatch batch(schema);
   uint8_t minus_one[16];
   std::memset(minus_one, 0xFF, 16);  // -0.01

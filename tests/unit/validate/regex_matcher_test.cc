@@ -47,17 +47,18 @@ TEST(RegexMatcherTest, CommonColumnPatterns) {
 }
 
 TEST(RegexMatcherTest, Utf8) {
-  EXPECT_TRUE(Match("...", "héé"));        // '.' is one character, not one byte
+  EXPECT_TRUE(Match("...", "héé"));  // '.' is one character, not one byte
   EXPECT_FALSE(Match("..", "héé"));
-  EXPECT_TRUE(Match("caf(é)+", "caféé"));   // quantifier applies to the whole character
+  EXPECT_TRUE(Match("caf(é)+", "caféé"));  // quantifier applies to the whole character
   EXPECT_TRUE(Match("[^a]b", "éb"));
   EXPECT_TRUE(Match(R"(\D+)", "日本"));
 }
 
 TEST(RegexMatcherTest, AgreesWithStdRegexOnSamples) {
-  const char* patterns[] = {R"([0-9]+(\.[0-9]{1,2})?)", "(ab|a)(bc|c)", "a*b*c*", R"([a-c]{1,3}d?)"};
-  const char* texts[] = {"", "1", "12.3", "12.345", "abc", "ac", "abbc", "aabbcc", "abd", "cba",
-                         "acd", "x"};
+  const char* patterns[] = {R"([0-9]+(\.[0-9]{1,2})?)", "(ab|a)(bc|c)", "a*b*c*",
+                            R"([a-c]{1,3}d?)"};
+  const char* texts[] = {"",     "1",      "12.3", "12.345", "abc", "ac",
+                         "abbc", "aabbcc", "abd",  "cba",    "acd", "x"};
   for (const char* pattern : patterns) {
     std::regex expected(pattern);
     for (const char* text : texts) {

@@ -45,7 +45,8 @@ inline ColumnBatch MakeBatch(const Schema& schema, const std::vector<std::vector
 }
 
 /// JSON texts of one column (common/value_format forms), e.g. {"\"12.50\"", "null"}.
-inline std::vector<std::string> ColumnJson(const Schema& schema, const ColumnBatch& batch, int col) {
+inline std::vector<std::string> ColumnJson(const Schema& schema, const ColumnBatch& batch,
+                                           int col) {
   std::vector<std::string> out;
   for (int64_t row = 0; row < batch.num_rows(); ++row) {
     std::string text;

@@ -62,7 +62,7 @@ TEST(ParseDecimalTest, Junk) {
   EXPECT_EQ(Dec("12a", 10, 2), "ERR:unexpected character");
   EXPECT_EQ(Dec("1e5", 10, 2), "ERR:exponents are not accepted");
   EXPECT_EQ(Dec("1.2.3", 10, 2), "ERR:unexpected character");
-  EXPECT_EQ(Dec(" 1", 10, 2), "ERR:not a number");  // trimming is the cast's job
+  EXPECT_EQ(Dec(" 1", 10, 2), "ERR:not a number");               // trimming is the cast's job
   EXPECT_EQ(Dec("1,234.5", 10, 2), "ERR:unexpected character");  // plain has no grouping
   EXPECT_EQ(Dec("--1", 10, 2), "ERR:not a number");
 }
@@ -91,8 +91,8 @@ TEST(ParseIntegerTest, RangesAndJunk) {
   EXPECT_TRUE(ParseInteger("-9223372036854775808", NumberStyle::kPlain, INT64_MIN, INT64_MAX,
                            &value, &why));
   EXPECT_EQ(value, INT64_MIN);
-  EXPECT_FALSE(ParseInteger("9223372036854775808", NumberStyle::kPlain, INT64_MIN, INT64_MAX,
-                            &value, &why));
+  EXPECT_FALSE(
+      ParseInteger("9223372036854775808", NumberStyle::kPlain, INT64_MIN, INT64_MAX, &value, &why));
   EXPECT_FALSE(ParseInteger("99999999999999999999999", NumberStyle::kPlain, INT64_MIN, INT64_MAX,
                             &value, &why));
   EXPECT_FALSE(ParseInteger("12.0", NumberStyle::kPlain, INT64_MIN, INT64_MAX, &value, &why));

@@ -150,6 +150,34 @@ void StatisticsCollector::UpdateFixed(const ColumnVector& col, int64_t begin, in
 }
 
 void StatisticsCollector::UpdateBytes(const ColumnVector& col, int64_t begin, int64_t end) {
+  if (order_ == SortOrder::kBytes && col.width() == 0) {
+    // Hot path (every string column): track the bounds as views into the batch and copy them
+    // into min_/max_ once per call instead of once per new bound.
+    std::string_view lo;
+    std::string_view hi;
+    bool any = false;
+    for (int64_t row = begin; row < end; ++row) {
+      if (!col.IsValid(row)) continue;
+      std::string_view value = col.BytesAt(row);
+      if (value.size() > kMaxStatBytes) {
+        too_long_ = true;
+        continue;
+      }
+      if (!any) {
+        lo = hi = value;
+        any = true;
+      } else if (value < lo) {
+        lo = value;
+      } else if (hi < value) {
+        hi = value;
+      }
+    }
+    if (any) {
+      Offer(lo);
+      Offer(hi);
+    }
+    return;
+  }
   for (int64_t row = begin; row < end; ++row) {
     if (!col.IsValid(row)) continue;
     std::string_view value =

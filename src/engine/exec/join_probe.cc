@@ -1,0 +1,105 @@
+#include "engine/exec/join_probe.h"
+
+#include "engine/exec/expression_evaluator.h"
+
+namespace sluice::engine {
+
+Status EncodeExprKeys(const std::vector<ExprPtr>& exprs, const DataChunk& chunk,
+                      EncodedKeys* keys) {
+  std::vector<Vector> values(exprs.size());
+  std::vector<const Vector*> refs;
+  for (size_t idx = 0; idx < exprs.size(); ++idx) {
+    if (exprs[idx]->kind == BoundExpr::Kind::kColumnRef) {
+      refs.push_back(&chunk.columns[static_cast<size_t>(exprs[idx]->index)]);
+      continue;
+    }
+    SLUICE_RETURN_IF_ERROR(Evaluate(*exprs[idx], chunk, &values[idx]));
+    refs.push_back(&values[idx]);
+  }
+  EncodeKeys(refs, chunk.size, keys);
+  return Status::OK();
+}
+
+DataChunk AssembleJoinOutput(const DataChunk& probe, const DataChunk& build,
+                             const std::vector<uint32_t>& probe_rows,
+                             const std::vector<int64_t>& build_rows,
+                             const std::vector<SqlType>& probe_types,
+                             const std::vector<SqlType>& build_types,
+                             const JoinOutputLayout& layout) {
+  auto count = static_cast<int64_t>(probe_rows.size());
+  std::vector<Vector> probe_part;
+  for (int col : layout.probe_columns) {
+    Vector target(probe_types[static_cast<size_t>(col)]);
+    target.AppendGather(probe.columns[static_cast<size_t>(col)], probe_rows.data(), count);
+    probe_part.push_back(std::move(target));
+  }
+  bool any_unmatched = false;
+  for (int64_t row : build_rows) any_unmatched = any_unmatched || row < 0;
+  std::vector<uint32_t> rows;
+  if (!any_unmatched) rows.assign(build_rows.begin(), build_rows.end());
+  std::vector<Vector> build_part;
+  for (int col : layout.build_columns) {
+    Vector target(build_types[static_cast<size_t>(col)]);
+    const Vector& source = build.columns[static_cast<size_t>(col)];
+    if (!any_unmatched) {
+      target.AppendGather(source, rows.data(), count);
+    } else {
+      for (int64_t row : build_rows) {
+        if (row < 0) {
+          target.AppendNull();
+        } else {
+          target.AppendFrom(source, row);
+        }
+      }
+    }
+    build_part.push_back(std::move(target));
+  }
+  DataChunk out;
+  auto& first = layout.build_is_left ? build_part : probe_part;
+  auto& second = layout.build_is_left ? probe_part : build_part;
+  for (auto& column : first) out.columns.push_back(std::move(column));
+  for (auto& column : second) out.columns.push_back(std::move(column));
+  out.size = count;
+  return out;
+}
+
+Status JoinProbeTransform::Apply(DataChunk input, std::vector<DataChunk>* out) const {
+  EncodedKeys keys;
+  SLUICE_RETURN_IF_ERROR(EncodeExprKeys(*probe_keys_, input, &keys));
+  table_->Prefetch(keys.hashes.data(), keys.hashes.size());
+  std::vector<uint32_t> probe_rows;
+  std::vector<int64_t> build_rows;
+  auto flush = [&] {
+    if (probe_rows.empty()) return;
+    out->push_back(AssembleJoinOutput(input, table_->rows(), probe_rows, build_rows, probe_types_,
+                                      build_types_, layout_));
+    probe_rows.clear();
+    build_rows.clear();
+  };
+  for (int64_t row = 0; row < input.size; ++row) {
+    auto idx = static_cast<size_t>(row);
+    int64_t match = -1;
+    size_t cursor = 0;
+    uint64_t hash = keys.hashes[idx];
+    std::string_view key = keys.Key(idx);
+    if (!keys.has_null[idx]) {
+      cursor = table_->Start(hash);
+      match = table_->Next(hash, key, &cursor);
+    }
+    if (match < 0 && preserve_probe_) {
+      probe_rows.push_back(static_cast<uint32_t>(row));
+      build_rows.push_back(-1);
+    }
+    while (match >= 0) {
+      probe_rows.push_back(static_cast<uint32_t>(row));
+      build_rows.push_back(match);
+      if (static_cast<int64_t>(probe_rows.size()) >= kChunkRows) flush();
+      match = table_->Next(hash, key, &cursor);
+    }
+    if (static_cast<int64_t>(probe_rows.size()) >= kChunkRows) flush();
+  }
+  flush();
+  return Status::OK();
+}
+
+}  // namespace sluice::engine
