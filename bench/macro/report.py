@@ -144,6 +144,7 @@ def aggregate(samples):
                 "seconds_all": [run["seconds"] for run in ok],
                 "rows_per_s": best["rows"] / best["seconds"] if best["seconds"] > 0 else None,
                 "peak_rss_mb": max(run["peak_rss_kb"] for run in ok) / 1024.0,
+                "cpu_seconds": best.get("cpu_seconds"),
                 "output_mb": best.get("output_bytes", 0) / 1e6,
                 "note": {"ok": "", "wrong_rows": "row count differs from the table",
                          "wrong_output": "output content differs from the table"}[status],
@@ -225,18 +226,23 @@ def render_markdown(env, sizes, ratios, growth, targets):
                  f"{' (working tree modified)' if env.get('git_dirty') else ''}. "
                  f"Load average at start: {env.get('load_avg_start', '?')}, "
                  f"at end: {env.get('load_avg_end', '?')}.")
+    if env.get("sluice_built_from_this_tree") is False:
+        lines.append("")
+        lines.append(f"**Note:** the working tree did not compile at the time of the run; sluice "
+                     f"was measured with an earlier build ({env.get('sluice_binary', '?')}).")
     lines.append("")
     lines.append(f"Same data for every tool: `bench.coverages_<size>` (15 columns, see README). "
                  f"seconds = wall time of the whole process (startup, connect, query, output), "
                  f"fastest of {env.get('repeat', '?')} runs for the wire limit and sluice, one run "
                  f"for pandas; peak RSS = largest `Maximum resident set size` of `/usr/bin/time -v` "
-                 f"over the runs. Every run's row count must equal the table's; sluice's first "
+                 f"over the runs; CPU s = the client's user+sys CPU seconds in the fastest run "
+                 f"(the server's are not included). Every run's row count must equal the table's; sluice's first "
                  f"run per size is also checked against the source (key count/min/max/distinct, "
                  f"exact DECIMAL sums, NULL counts, text length) through DuckDB (pqcheck).")
     lines.append("")
     lines.append("| size | tool | rows | seconds | rows/s | peak RSS MB | output MB | "
-                 "× wire limit | output checked |")
-    lines.append("|---|---|---:|---:|---:|---:|---:|---:|---|")
+                 "CPU s | × wire limit | output checked |")
+    lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for size_name, size in sizes.items():
         wire_best = ratios[size_name]["wire_limit_rows_per_s"]
         for tool, label in TOOLS:
@@ -244,7 +250,7 @@ def render_markdown(env, sizes, ratios, growth, targets):
             if summary is None:
                 continue
             if summary["status"] not in ("ok", "wrong_rows", "wrong_output"):
-                lines.append(f"| {size_name} | {label} | {summary['status']} | | | | | | "
+                lines.append(f"| {size_name} | {label} | {summary['status']} | | | | | | | "
                              f"{summary.get('note', '')} |")
                 continue
             rows = _fmt(summary["rows"])
@@ -256,6 +262,7 @@ def render_markdown(env, sizes, ratios, growth, targets):
                 f"| {size_name} | {label} | {rows} | {_fmt(summary['seconds'])} | "
                 f"{_fmt(summary['rows_per_s'], 0)} | {_fmt(summary['peak_rss_mb'], 1)} | "
                 f"{_fmt(summary['output_mb'], 1) if tool.startswith(('sluice', 'pandas')) else '–'}"
+                f" | {_fmt(summary.get('cpu_seconds'))}"
                 f" | {_fmt(_ratio(summary['rows_per_s'], wire_best))} | {checked} |")
     lines.append("")
     lines.append("## Ratios")

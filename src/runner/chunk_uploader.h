@@ -61,12 +61,12 @@ class ChunkUploader {
   const int64_t max_local_bytes_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<Item> queue_;      // guarded by mutex_
-  int64_t spool_bytes_ = 0;     // queued + uploading; guarded by mutex_
-  bool busy_ = false;           // an upload is running; guarded by mutex_
-  bool stopping_ = false;       // guarded by mutex_
-  Status error_;                // first upload error; guarded by mutex_
-  UploaderStats stats_;         // guarded by mutex_
+  std::deque<Item> queue_;   // guarded by mutex_
+  int64_t spool_bytes_ = 0;  // queued + uploading; guarded by mutex_
+  bool busy_ = false;        // an upload is running; guarded by mutex_
+  bool stopping_ = false;    // guarded by mutex_
+  Status error_;             // first upload error; guarded by mutex_
+  UploaderStats stats_;      // guarded by mutex_
   std::thread thread_;
 };
 

@@ -69,6 +69,8 @@ class TableTransform {
 using TableTransformFactory = std::function<Result<std::shared_ptr<TableTransform>>(
     const mysql::ResolvedSource& source, const std::string& table_dir)>;
 
+struct ChunkResult;
+
 struct ExtractOptions {
   mysql::ConnectionUrl url;
   mysql::ConnectionOptions connection;

@@ -191,7 +191,9 @@ TEST_F(ExtractValidateE2eTest, NullModeStrictContractFailsWithExactCountsAndNoMa
       EXPECT_EQ(failure["samples"][0]["key"], 9);
       EXPECT_EQ(failure["samples"][0]["value"], 9);
     }
-    if (failure["check"] == "min") EXPECT_EQ(failure["samples"][0]["value"], "-5.00");
+    if (failure["check"] == "min") {
+      EXPECT_EQ(failure["samples"][0]["value"], "-5.00");
+    }
   }
   std::map<std::string, int64_t> nulled;
   for (const auto& cast : report["casts"]) nulled[cast["column"]] = cast["nulled"];

@@ -2,18 +2,25 @@
 // DIR/TABLE/_manifest.json. The work is done by runner::RunExtract; this file maps flags to
 // ExtractOptions and prints the summary (JSON with --json) or a one-line error.
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/commands/commands.h"
 #include "common/redact.h"
+#include "runner/chunk_uploader.h"
 #include "runner/chunk_validation.h"
 #include "runner/extract_job.h"
+#include "sluice/object_store.h"
 #include "sluice/parquet_writer.h"
 #include "source/mysql/connection_url.h"
+#include "storage/table_publisher.h"
 
 namespace sluice::cli {
 namespace {
@@ -44,14 +51,82 @@ struct ExtractFlags {
   int net_timeout = 600;
   bool restart = false;
   bool json = false;
+  std::string spool;
+  std::string max_local_disk;
 };
 
+Result<int64_t> ParseByteSize(const std::string& text, const std::string& flag = "--memory-limit");
+
+bool IsObjectStoreUrl(const std::string& dest) {
+  return dest.starts_with("s3://") || dest.starts_with("gs://");
+}
+
+// The directory name under --dest (what TableExtract::Prepare derives, for the remote prefix).
+std::string OutputName(const runner::ExtractOptions& options) {
+  std::string name = options.output_name;
+  if (name.empty()) {
+    name = options.source.table;
+    if (size_t dot = name.rfind('.'); dot != std::string::npos) name = name.substr(dot + 1);
+  }
+  return name;
+}
+
+// An object-store destination: the extract writes into a local spool, a background uploader
+// sends each committed part file while the next chunks are extracted, and PublishTable then
+// puts the manifest last.
+struct RemoteDest {
+  std::unique_ptr<ObjectStore> store;
+  std::string spool;
+  bool temporary_spool = false;
+  std::string name;
+  std::unique_ptr<runner::ChunkUploader> uploader;
+  ~RemoteDest() {
+    uploader.reset();
+    if (temporary_spool) {
+      std::error_code ec;
+      std::filesystem::remove_all(spool, ec);
+    }
+  }
+};
+
+Result<std::unique_ptr<RemoteDest>> SetUpRemote(const ExtractFlags& flags,
+                                                runner::ExtractOptions* options) {
+  auto remote = std::make_unique<RemoteDest>();
+  SLUICE_ASSIGN_OR_RETURN(remote->store, ObjectStore::Open(flags.dest));
+  int64_t max_local = 0;
+  if (!flags.max_local_disk.empty()) {
+    SLUICE_ASSIGN_OR_RETURN(max_local, ParseByteSize(flags.max_local_disk, "--max-local-disk"));
+  }
+  if (flags.spool.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern =
+        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/sluice-spool-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      return Status::IoError("cannot create a spool directory " + pattern + ": " +
+                             std::strerror(errno));
+    }
+    remote->spool = pattern;
+    remote->temporary_spool = true;
+  } else {
+    remote->spool = flags.spool;
+  }
+  options->dest = remote->spool;
+  remote->name = OutputName(*options);
+  remote->uploader = std::make_unique<runner::ChunkUploader>(
+      remote->store.get(), remote->spool + "/" + remote->name, remote->name, max_local);
+  runner::ChunkUploader* uploader = remote->uploader.get();
+  options->on_file_committed = [uploader](const runner::ChunkResult& chunk) {
+    return uploader->Enqueue(chunk.file, chunk.bytes, chunk.sha256);
+  };
+  return remote;
+}
+
 /// "256MB", "1GB", "64MiB", "512k", "1048576" -> bytes (binary units: 1MB = 2^20 bytes).
-Result<int64_t> ParseByteSize(const std::string& text) {
+Result<int64_t> ParseByteSize(const std::string& text, const std::string& flag) {
   int64_t number = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
   if (ec != std::errc() || number <= 0) {
-    return Status::InvalidArgument("--memory-limit '" + text + "': expected a size like 256MB");
+    return Status::InvalidArgument(flag + " '" + text + "': expected a size like 256MB");
   }
   std::string unit(ptr, text.data() + text.size());
   for (auto& ch : unit) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
@@ -65,7 +140,7 @@ Result<int64_t> ParseByteSize(const std::string& text) {
   } else if (unit == "G" || unit == "GB" || unit == "GIB") {
     shift = 30;
   } else {
-    return Status::InvalidArgument("--memory-limit '" + text + "': unknown unit '" + unit + "'");
+    return Status::InvalidArgument(flag + " '" + text + "': unknown unit '" + unit + "'");
   }
   return number << shift;
 }
@@ -158,7 +233,53 @@ int Run(const ExtractFlags& flags, CLI::App* command) {
     return kExitUsage;
   }
   options->source.mode_explicit = command->count("--mode") > 0;
+  std::unique_ptr<RemoteDest> remote;
+  if (IsObjectStoreUrl(flags.dest)) {
+    auto made = SetUpRemote(flags, &*options);
+    if (!made.ok()) {
+      std::cerr << "sluice extract: error: " << RedactUrl(made.status().ToString()) << "\n";
+      return made.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitError;
+    }
+    remote = std::move(made).value();
+    // Rejected rows and the validation report stay local (the remote table holds what its
+    // manifest lists): a temporary spool is then kept, not removed.
+    if (options->transform && remote->temporary_spool) {
+      remote->temporary_spool = false;
+      std::cerr << "sluice extract: the validation report and rejected rows go to " << remote->spool
+                << "/" << remote->name << "/\n";
+    }
+  } else if (!flags.spool.empty() || !flags.max_local_disk.empty()) {
+    std::cerr << "sluice extract: error: --spool and --max-local-disk need an s3:// or gs:// "
+                 "--dest\n";
+    return kExitUsage;
+  }
   auto summary = runner::RunExtract(*options);
+  if (summary.ok() && remote) {
+    Status uploaded = remote->uploader->Finish();
+    runner::UploaderStats stats = remote->uploader->stats();
+    if (uploaded.ok()) {
+      storage::PublishOptions publish;
+      publish.delete_local = true;
+      auto report =
+          storage::PublishTable(remote->store.get(), summary->table_dir, remote->name, publish);
+      if (report.ok()) {
+        std::cerr << "sluice extract: published " << remote->store->DisplayName(remote->name)
+                  << ": " << stats.files_uploaded + report->files_uploaded << " files uploaded ("
+                  << stats.bytes_uploaded + report->bytes_uploaded << " bytes), "
+                  << stats.files_skipped << " already there, peak spool " << stats.peak_spool_bytes
+                  << " bytes, " << stats.waits << " waits for spool room, " << report->stale_deleted
+                  << " stale deleted\n";
+        summary->table_dir = remote->store->DisplayName(remote->name);
+      } else {
+        uploaded = report.status();
+      }
+    }
+    if (!uploaded.ok()) {
+      std::cerr << "sluice extract: error: publishing to " << RedactUrl(flags.dest) << ": "
+                << RedactUrl(uploaded.ToString()) << "\n";
+      return kExitError;
+    }
+  }
   if (!summary.ok()) {
     std::cerr << "sluice extract: error: " << RedactUrl(summary.status().ToString()) << "\n";
     StatusCode code = summary.status().code();
@@ -187,7 +308,18 @@ void RegisterExtractCommand(CLI::App& app, int* exit_code) {
                   "mysql://USER[:PASSWORD]@HOST[:PORT]/DB[?ssl-mode=...&socket=...]")
       ->required();
   cmd->add_option("--table", flags->table, "Table to extract (NAME or DB.NAME)");
-  cmd->add_option("--dest", flags->dest, "Output directory")->required();
+  cmd->add_option("--dest", flags->dest,
+                  "Output directory, or s3://BUCKET/PREFIX or gs://BUCKET/PREFIX (files go to "
+                  "PREFIX/TABLE/, uploaded while the next chunks are extracted; manifest last)")
+      ->required();
+  cmd->add_option(
+      "--spool", flags->spool,
+      "Object-store --dest: local directory for files awaiting upload (default: a "
+      "temporary directory, removed at the end); a rerun with the same --spool reuses the plan "
+      "and sends no part that is already stored");
+  cmd->add_option("--max-local-disk", flags->max_local_disk,
+                  "Object-store --dest: most bytes of part files waiting for upload in the "
+                  "spool (e.g. 2GB); extraction waits when it is full (default: no limit)");
   cmd->add_option("--mode", flags->mode, "Partitioning: balanced (default), range or scan");
   cmd->add_option("--key", flags->key,
                   "Partition key: an integer, DATE or DATETIME column (default: integer PK)");
