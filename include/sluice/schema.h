@@ -40,12 +40,12 @@ struct LogicalType {
     kUuid,       // FLBA(16)
   };
   Kind kind = Kind::kNone;
-  int32_t precision = 0;       // kDecimal
-  int32_t scale = 0;           // kDecimal
+  int32_t precision = 0;              // kDecimal
+  int32_t scale = 0;                  // kDecimal
   TimeUnit unit = TimeUnit::kMicros;  // kTime, kTimestamp
   bool adjusted_to_utc = false;       // kTime, kTimestamp
-  int8_t bit_width = 0;        // kInteger: 8, 16, 32, 64
-  bool is_signed = true;       // kInteger
+  int8_t bit_width = 0;               // kInteger: 8, 16, 32, 64
+  bool is_signed = true;              // kInteger
 
   static LogicalType None() { return {}; }
   static LogicalType String() { return {.kind = Kind::kString}; }
@@ -94,7 +94,8 @@ struct Schema {
   bool operator==(const Schema&) const = default;
 };
 
-/// Human-readable type, e.g. "INT64 TIMESTAMP(MICROS,UTC)" or "FIXED_LEN_BYTE_ARRAY(16) DECIMAL(38,10)".
+/// Human-readable type, e.g. "INT64 TIMESTAMP(MICROS,UTC)" or "FIXED_LEN_BYTE_ARRAY(16)
+/// DECIMAL(38,10)".
 std::string DescribeType(const ColumnSchema& column);
 const char* PhysicalTypeName(PhysicalType type);
 

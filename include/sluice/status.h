@@ -75,8 +75,8 @@ class [[nodiscard]] Status {
 #define SLUICE_CONCAT_INNER(a, b) a##b
 #define SLUICE_CONCAT(a, b) SLUICE_CONCAT_INNER(a, b)
 
-#define SLUICE_RETURN_IF_ERROR(expr)                  \
-  do {                                                \
-    ::sluice::Status _sluice_status = (expr);         \
-    if (!_sluice_status.ok()) return _sluice_status;  \
+#define SLUICE_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::sluice::Status _sluice_status = (expr);        \
+    if (!_sluice_status.ok()) return _sluice_status; \
   } while (false)

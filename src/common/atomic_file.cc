@@ -53,8 +53,8 @@ AtomicFile::~AtomicFile() {
 }
 
 Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& final_path) {
-  std::string temp = final_path + std::string(kTempMarker) + std::to_string(::getpid()) + "-" +
-                     RandomSuffix();
+  std::string temp =
+      final_path + std::string(kTempMarker) + std::to_string(::getpid()) + "-" + RandomSuffix();
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoStatus("create " + temp, errno);
   return std::unique_ptr<AtomicFile>(new AtomicFile(final_path, temp, fd));

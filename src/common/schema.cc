@@ -8,28 +8,44 @@ namespace sluice {
 
 const char* PhysicalTypeName(PhysicalType type) {
   switch (type) {
-    case PhysicalType::kBoolean: return "BOOLEAN";
-    case PhysicalType::kInt32: return "INT32";
-    case PhysicalType::kInt64: return "INT64";
-    case PhysicalType::kInt96: return "INT96";
-    case PhysicalType::kFloat: return "FLOAT";
-    case PhysicalType::kDouble: return "DOUBLE";
-    case PhysicalType::kByteArray: return "BYTE_ARRAY";
-    case PhysicalType::kFixedLenByteArray: return "FIXED_LEN_BYTE_ARRAY";
+    case PhysicalType::kBoolean:
+      return "BOOLEAN";
+    case PhysicalType::kInt32:
+      return "INT32";
+    case PhysicalType::kInt64:
+      return "INT64";
+    case PhysicalType::kInt96:
+      return "INT96";
+    case PhysicalType::kFloat:
+      return "FLOAT";
+    case PhysicalType::kDouble:
+      return "DOUBLE";
+    case PhysicalType::kByteArray:
+      return "BYTE_ARRAY";
+    case PhysicalType::kFixedLenByteArray:
+      return "FIXED_LEN_BYTE_ARRAY";
   }
   return "UNKNOWN";
 }
 
 int32_t FixedWidth(PhysicalType type, int32_t type_length) {
   switch (type) {
-    case PhysicalType::kBoolean: return 1;
-    case PhysicalType::kInt32: return 4;
-    case PhysicalType::kInt64: return 8;
-    case PhysicalType::kInt96: return 12;
-    case PhysicalType::kFloat: return 4;
-    case PhysicalType::kDouble: return 8;
-    case PhysicalType::kByteArray: return 0;
-    case PhysicalType::kFixedLenByteArray: return type_length;
+    case PhysicalType::kBoolean:
+      return 1;
+    case PhysicalType::kInt32:
+      return 4;
+    case PhysicalType::kInt64:
+      return 8;
+    case PhysicalType::kInt96:
+      return 12;
+    case PhysicalType::kFloat:
+      return 4;
+    case PhysicalType::kDouble:
+      return 8;
+    case PhysicalType::kByteArray:
+      return 0;
+    case PhysicalType::kFixedLenByteArray:
+      return type_length;
   }
   return 0;
 }
@@ -38,9 +54,12 @@ namespace {
 
 const char* UnitName(TimeUnit unit) {
   switch (unit) {
-    case TimeUnit::kMillis: return "MILLIS";
-    case TimeUnit::kMicros: return "MICROS";
-    case TimeUnit::kNanos: return "NANOS";
+    case TimeUnit::kMillis:
+      return "MILLIS";
+    case TimeUnit::kMicros:
+      return "MICROS";
+    case TimeUnit::kNanos:
+      return "NANOS";
   }
   return "?";
 }
@@ -48,13 +67,18 @@ const char* UnitName(TimeUnit unit) {
 std::string DescribeLogical(const LogicalType& t) {
   using K = LogicalType::Kind;
   switch (t.kind) {
-    case K::kNone: return "";
-    case K::kString: return "STRING";
-    case K::kEnum: return "ENUM";
-    case K::kJson: return "JSON";
+    case K::kNone:
+      return "";
+    case K::kString:
+      return "STRING";
+    case K::kEnum:
+      return "ENUM";
+    case K::kJson:
+      return "JSON";
     case K::kDecimal:
       return "DECIMAL(" + std::to_string(t.precision) + "," + std::to_string(t.scale) + ")";
-    case K::kDate: return "DATE";
+    case K::kDate:
+      return "DATE";
     case K::kTime:
       return std::string("TIME(") + UnitName(t.unit) + (t.adjusted_to_utc ? ",UTC)" : ",LOCAL)");
     case K::kTimestamp:
@@ -62,7 +86,8 @@ std::string DescribeLogical(const LogicalType& t) {
              (t.adjusted_to_utc ? ",UTC)" : ",LOCAL)");
     case K::kInteger:
       return std::string(t.is_signed ? "INT(" : "UINT(") + std::to_string(t.bit_width) + ")";
-    case K::kUuid: return "UUID";
+    case K::kUuid:
+      return "UUID";
   }
   return "?";
 }

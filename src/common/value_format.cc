@@ -71,18 +71,24 @@ int64_t FloorDiv(int64_t value, int64_t divisor) {
 
 int64_t UnitsPerSecond(TimeUnit unit) {
   switch (unit) {
-    case TimeUnit::kMillis: return 1000;
-    case TimeUnit::kMicros: return 1000000;
-    case TimeUnit::kNanos: return 1000000000;
+    case TimeUnit::kMillis:
+      return 1000;
+    case TimeUnit::kMicros:
+      return 1000000;
+    case TimeUnit::kNanos:
+      return 1000000000;
   }
   return 1000000;
 }
 
 int FractionDigits(TimeUnit unit) {
   switch (unit) {
-    case TimeUnit::kMillis: return 3;
-    case TimeUnit::kMicros: return 6;
-    case TimeUnit::kNanos: return 9;
+    case TimeUnit::kMillis:
+      return 3;
+    case TimeUnit::kMicros:
+      return 6;
+    case TimeUnit::kNanos:
+      return 9;
   }
   return 6;
 }
@@ -162,11 +168,21 @@ void AppendJsonString(std::string_view text, std::string* out) {
   for (char ch : text) {
     auto byte = static_cast<unsigned char>(ch);
     switch (ch) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
+      case '"':
+        *out += "\\\"";
+        break;
+      case '\\':
+        *out += "\\\\";
+        break;
+      case '\n':
+        *out += "\\n";
+        break;
+      case '\r':
+        *out += "\\r";
+        break;
+      case '\t':
+        *out += "\\t";
+        break;
       default:
         if (byte < 0x20) {
           char buf[8];
@@ -250,15 +266,15 @@ void AppendJsonValue(const ColumnSchema& column, const ColumnVector& col, int64_
         AppendJsonString(bytes, out);
       } else if (lt.kind == K::kDecimal) {
         *out += "\"" +
-                FormatDecimalBigEndian(reinterpret_cast<const uint8_t*>(bytes.data()),
-                                       bytes.size(), lt.scale) +
+                FormatDecimalBigEndian(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(),
+                                       lt.scale) +
                 "\"";
       } else if (lt.kind == K::kUuid && bytes.size() == 16) {
         std::string hex;
         AppendHex(bytes, &hex);
         hex = hex.substr(1, 32);
-        *out += "\"" + hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) +
-                "-" + hex.substr(16, 4) + "-" + hex.substr(20) + "\"";
+        *out += "\"" + hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+                hex.substr(16, 4) + "-" + hex.substr(20) + "\"";
       } else {
         AppendHex(bytes, out);
       }

@@ -494,7 +494,8 @@ TEST_F(ExtractE2eTest, DiskFullFailsCleanlyAndResumesExactly) {
   fs::create_directories(mnt);
   auto mounted = RunShell("mount -t tmpfs -o size=600k tmpfs " + ShellQuote(mnt));
   if (mounted.exit_code != 0) GTEST_SKIP() << "cannot mount a tmpfs here: " << mounted.err;
-  std::string args = "--table diskfull --dest " + mnt + "/lake --chunk-rows 10000 --compression none";
+  std::string args =
+      "--table diskfull --dest " + mnt + "/lake --chunk-rows 10000 --compression none";
   auto full = Extract(args + " --retries 0");
   EXPECT_NE(full.exit_code, 0);
   EXPECT_NE(full.err.find("No space left on device"), std::string::npos) << full.err;
@@ -503,8 +504,8 @@ TEST_F(ExtractE2eTest, DiskFullFailsCleanlyAndResumesExactly) {
   for (const auto& name : ListDir(mnt + "/lake/diskfull")) {
     EXPECT_EQ(name.find(".tmp-"), std::string::npos) << "partial file left: " << name;
     if (!name.ends_with(".parquet")) continue;
-    json count = PqSql("SELECT count(*) AS n FROM read_parquet('" + mnt + "/lake/diskfull/" +
-                       name + "')");
+    json count =
+        PqSql("SELECT count(*) AS n FROM read_parquet('" + mnt + "/lake/diskfull/" + name + "')");
     EXPECT_GT(count["n"].get<int64_t>(), 0) << name;
   }
   // Free space (tmpfs keeps its files across a remount) and run the same command again.

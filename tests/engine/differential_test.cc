@@ -106,6 +106,28 @@ const QueryCase kQueries[] = {
     {"SELECT cust_id, count(*) AS n, sum(qty) AS q FROM {O} GROUP BY cust_id HAVING count(*) > 30",
      false},
     {"SELECT count(DISTINCT cust_id), count(DISTINCT status), count(DISTINCT qty) FROM {O}", false},
+    // DISTINCT aggregates on one argument run as two aggregation levels (keys + argument, then
+    // keys); the cases below cover NULL arguments and keys, empty input, mixes with count(*),
+    // count(y), sum/min/max, HAVING, and the in-memory fallback (different arguments, avg).
+    {"SELECT status, count(DISTINCT cust_id) FROM {O} GROUP BY status", false},
+    {"SELECT status, count(DISTINCT cust_id), count(*), count(amount), sum(amount), min(qty), "
+     "max(ts), max(status) FROM {O} GROUP BY status",
+     false},
+    {"SELECT count(DISTINCT amount), sum(DISTINCT amount), min(DISTINCT amount), avg(DISTINCT "
+     "amount), count(*), count(cust_id), sum(qty) FROM {O}",
+     false},
+    {"SELECT count(DISTINCT cust_id % 100), count(cust_id), max(cust_id) FROM {O} WHERE oid < "
+     "10000",
+     false},
+    {"SELECT cust_id % 7 AS m, count(DISTINCT qty) AS dq, count(*) AS n FROM {O} GROUP BY m "
+     "HAVING count(DISTINCT qty) > 1 ORDER BY m",
+     true},
+    {"SELECT qty, count(DISTINCT qty), count(DISTINCT status) FROM {O} WHERE qty < 5 GROUP BY qty",
+     false},
+    {"SELECT count(DISTINCT status), avg(qty), count(*) FROM {O}", false},
+    {"SELECT count(DISTINCT cust_id), count(*), sum(amount), min(status) FROM {E}", false},
+    {"SELECT status, count(DISTINCT cust_id), count(*) FROM {E} GROUP BY status", false},
+    {"SELECT count(DISTINCT cust_id) FROM {O} WHERE oid < 0", false},
     {"SELECT qty, stddev_samp(price), var_samp(price), avg(price), sum(price) FROM {O} GROUP BY "
      "qty",
      false},

@@ -117,6 +117,20 @@ TEST_F(SpillTest, GroupByWithStateSeveralTimesTheLimit) {
       big + " GROUP BY g) x");
 }
 
+// count(DISTINCT) over 2M distinct values runs as GROUP BY (keys, k) — which spills — then a
+// count per key, instead of one in-memory set of every distinct value.
+TEST_F(SpillTest, GlobalCountDistinctOverMillionsOfValues) {
+  std::string big = "read_parquet('" + dir_ + "/big.parquet')";
+  CheckQuery("SELECT count(DISTINCT k) AS dk, count(*) AS n, sum(v) AS sv, max(s) AS ms FROM " +
+             big);
+}
+
+TEST_F(SpillTest, CountDistinctPerFewGroups) {
+  std::string big = "read_parquet('" + dir_ + "/big.parquet')";
+  CheckQuery("SELECT k % 3 AS m, count(DISTINCT g) AS dg, count(*) AS n FROM " + big +
+             " GROUP BY m ORDER BY m");
+}
+
 TEST_F(SpillTest, OrderByLargerThanTheLimit) {
   std::string big = "read_parquet('" + dir_ + "/big.parquet')";
   CheckQuery("SELECT k, g, s FROM (SELECT k, g, s FROM " + big +

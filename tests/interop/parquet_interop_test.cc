@@ -6,12 +6,11 @@
 // The pqcheck path comes from the build (PQCHECK); CI installs it with scripts/install-deps.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
@@ -36,7 +35,8 @@ CommandResult RunCommand(const std::string& command) {
   if (pipe == nullptr) return result;
   std::array<char, 65536> buf;
   size_t got;
-  while ((got = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) result.output.append(buf.data(), got);
+  while ((got = std::fread(buf.data(), 1, buf.size(), pipe)) > 0)
+    result.output.append(buf.data(), got);
   int status = ::pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
@@ -57,8 +57,8 @@ std::string Quote(const std::string& text) {
 class InteropTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(fs::exists(PQCHECK)) << "pqcheck not found at " << PQCHECK
-                                     << " (run ../shared/tools/install.sh)";
+    ASSERT_TRUE(fs::exists(PQCHECK))
+        << "pqcheck not found at " << PQCHECK << " (run ../shared/tools/install.sh)";
     dir_ = fs::temp_directory_path() / ("sluice_interop_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
   }
@@ -132,8 +132,8 @@ TEST_F(InteropTest, SluiceFilesReadByDuckDbAndPolars) {
     }
     ASSERT_TRUE((*writer)->Close().ok());
     expected.close();
-    CommandResult cmp = RunCommand(std::string(PQCHECK) + " compare --reader both " + Quote(path) + " " +
-                            Quote(path + ".jsonl"));
+    CommandResult cmp = RunCommand(std::string(PQCHECK) + " compare --reader both " + Quote(path) +
+                                   " " + Quote(path + ".jsonl"));
     EXPECT_EQ(cmp.exit_code, 0) << cmp.output.substr(0, 4000);
   }
 }
@@ -145,9 +145,11 @@ TEST_F(InteropTest, SluiceLogicalTypesAsDuckDbSeesThem) {
   ASSERT_TRUE(writer.ok());
   ASSERT_TRUE((*writer)->WriteBatch(testing::AllTypesBatch(schema, 0, 10, 1)).ok());
   ASSERT_TRUE((*writer)->Close().ok());
-  CommandResult res = RunCommand(std::string(PQCHECK) + " sql " +
-                          Quote("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "
-                                "read_parquet('" + path + "'))"));
+  CommandResult res =
+      RunCommand(std::string(PQCHECK) + " sql " +
+                 Quote("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "
+                       "read_parquet('" +
+                       path + "'))"));
   ASSERT_EQ(res.exit_code, 0) << res.output;
   std::map<std::string, std::string> types;
   std::istringstream lines(res.output);
@@ -192,16 +194,16 @@ TEST_F(InteropTest, DuckDbFilesReadBySluice) {
       "'abc' || (i * 7919)::VARCHAR AS high_cardinality "
       "FROM range(5000) t(i)";
   const std::string& query = select;
-  for (std::string opts : {"COMPRESSION uncompressed", "COMPRESSION snappy", "COMPRESSION gzip",
-                           "COMPRESSION zstd", "COMPRESSION lz4_raw",
-                           "COMPRESSION zstd, PARQUET_VERSION v2",
-                           "COMPRESSION snappy, PARQUET_VERSION v2, ROW_GROUP_SIZE 1000"}) {
+  for (std::string opts :
+       {"COMPRESSION uncompressed", "COMPRESSION snappy", "COMPRESSION gzip", "COMPRESSION zstd",
+        "COMPRESSION lz4_raw", "COMPRESSION zstd, PARQUET_VERSION v2",
+        "COMPRESSION snappy, PARQUET_VERSION v2, ROW_GROUP_SIZE 1000"}) {
     SCOPED_TRACE(opts);
     std::string path = Path("duck.parquet");
     fs::remove(path);
-    CommandResult w = RunCommand(std::string(PQCHECK) + " sql " +
-                          Quote("COPY (" + query + ") TO '" + path + "' (FORMAT PARQUET, " + opts +
-                                ")"));
+    CommandResult w =
+        RunCommand(std::string(PQCHECK) + " sql " +
+                   Quote("COPY (" + query + ") TO '" + path + "' (FORMAT PARQUET, " + opts + ")"));
     ASSERT_EQ(w.exit_code, 0) << w.output;
     CommandResult duck = RunCommand(std::string(PQCHECK) + " rows " + Quote(path));
     ASSERT_EQ(duck.exit_code, 0) << duck.output.substr(0, 2000);

@@ -28,8 +28,8 @@ void AppendBigEndian(ColumnVector* col, __int128 value, int width) {
 
 Schema AllTypesSchema() {
   Schema s;
-  auto add = [&](std::string name, PhysicalType physical, LogicalType logical,
-                 bool nullable = true, int32_t type_length = 0) {
+  auto add = [&](std::string name, PhysicalType physical, LogicalType logical, bool nullable = true,
+                 int32_t type_length = 0) {
     s.columns.push_back({std::move(name), physical, type_length, nullable, logical});
   };
   add("id", PhysicalType::kInt64, LogicalType::Integer(64, true), false);
@@ -62,8 +62,8 @@ Schema AllTypesSchema() {
 
 ColumnBatch AllTypesBatch(const Schema& schema, int64_t first_row, int64_t rows, uint64_t seed) {
   ColumnBatch batch(schema);
-  static const char* kNames[] = {"alice", "", "Zoë", "日本語テキスト", "emoji 😀🎉", "bob",
-                                 "a\"quote\\back\nslash", "carol"};
+  static const char* kNames[] = {
+      "alice", "", "Zoë", "日本語テキスト", "emoji 😀🎉", "bob", "a\"quote\\back\nslash", "carol"};
   static const char* kStatus[] = {"active", "lapsed", "cancelled"};
   for (int64_t row = first_row; row < first_row + rows; ++row) {
     uint64_t r = Mix(static_cast<uint64_t>(row) ^ seed);
@@ -98,7 +98,8 @@ ColumnBatch AllTypesBatch(const Schema& schema, int64_t first_row, int64_t rows,
       col(11).AppendNull();
     } else {
       col(9).Append<float>(edge == 2 ? -0.0f : static_cast<float>(static_cast<int32_t>(r)) / 7.0f);
-      col(10).Append<double>(edge == 3 ? 1e308 : static_cast<double>(static_cast<int64_t>(r)) / 3.0);
+      col(10).Append<double>(edge == 3 ? 1e308
+                                       : static_cast<double>(static_cast<int64_t>(r)) / 3.0);
       col(11).Append<uint8_t>(static_cast<uint8_t>(r & 1));
     }
     if (null_row) {
@@ -142,7 +143,7 @@ ColumnBatch AllTypesBatch(const Schema& schema, int64_t first_row, int64_t rows,
       col(22).AppendNull();
       col(23).AppendNull();
     } else {
-      col(19).Append<int32_t>(edge == 0 ? -719162 /* 0001-01-01 */
+      col(19).Append<int32_t>(edge == 0   ? -719162 /* 0001-01-01 */
                               : edge == 1 ? 2932896 /* 9999-12-31 */
                                           : static_cast<int32_t>(r % 40000));
       col(20).Append<int64_t>(static_cast<int64_t>(r % 86400000000ULL));
@@ -150,7 +151,8 @@ ColumnBatch AllTypesBatch(const Schema& schema, int64_t first_row, int64_t rows,
       col(22).Append<int64_t>(edge == 0 ? -62135596800000000LL
                                         : static_cast<int64_t>(r % 4102444800000000ULL));
       uint8_t uuid[16];
-      for (int idx = 0; idx < 16; ++idx) uuid[idx] = static_cast<uint8_t>(Mix(r + static_cast<uint64_t>(idx)));
+      for (int idx = 0; idx < 16; ++idx)
+        uuid[idx] = static_cast<uint8_t>(Mix(r + static_cast<uint64_t>(idx)));
       col(23).AppendFixed(uuid);
     }
     col(24).AppendNull();

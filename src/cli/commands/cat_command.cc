@@ -73,8 +73,7 @@ void RegisterCatCommand(CLI::App& app, int* exit_code) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("cat", "Print the rows of a Parquet file as JSON lines");
   cmd->add_option("file", opts->path, "Parquet file")->required();
-  cmd->add_option("--columns", opts->columns, "Columns to print (comma-separated)")
-      ->delimiter(',');
+  cmd->add_option("--columns", opts->columns, "Columns to print (comma-separated)")->delimiter(',');
   cmd->add_option("--limit", opts->limit, "Print at most N rows");
   cmd->add_flag("--no-verify-crc", opts->no_verify_crc, "Skip page CRC verification");
   cmd->callback([opts, exit_code] {

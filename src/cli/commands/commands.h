@@ -20,8 +20,8 @@ void RegisterValidateCommand(CLI::App& app, int* exit_code);
 /// Exit codes shared by all commands.
 enum ExitCode : int {
   kExitOk = 0,
-  kExitError = 1,           // any failure not listed below
-  kExitUsage = 2,           // bad command line or configuration
+  kExitError = 1,  // any failure not listed below
+  kExitUsage = 2,  // bad command line or configuration
   kExitValidationFailed = 3,
   kExitSourceError = 4,       // the source database failed (sluice run)
   kExitDestinationError = 5,  // writing or publishing the output failed (sluice run)

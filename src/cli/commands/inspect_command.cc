@@ -15,8 +15,9 @@ void RegisterInspectCommand(CLI::App& app, int* exit_code) {
     bool json = false;
   };
   auto opts = std::make_shared<Options>();
-  CLI::App* cmd = app.add_subcommand("inspect", "Show the schema, row groups and statistics of a "
-                                                "Parquet file");
+  CLI::App* cmd = app.add_subcommand("inspect",
+                                     "Show the schema, row groups and statistics of a "
+                                     "Parquet file");
   cmd->add_option("file", opts->path, "Parquet file")->required();
   cmd->add_flag("--json", opts->json, "Print JSON instead of text");
   cmd->callback([opts, exit_code] {

@@ -201,6 +201,14 @@ Status GroupedAggregator::Update(size_t agg, const Vector& arg, const std::vecto
     }
     return Status::OK();
   }
+  if (name == "count_merge") {
+    // Partial counts of a two-level (DISTINCT) aggregation: BIGINT, never NULL.
+    const int64_t* partials = arg.i64().data();
+    for (size_t row = 0; row < count; ++row) {
+      if (take[row]) state.count[groups[row]] += partials[row];
+    }
+    return Status::OK();
+  }
   if (name == "stddev_samp" || name == "var_samp") {
     const double* values = arg.f64().data();
     for (size_t row = 0; row < count; ++row) {
@@ -319,7 +327,7 @@ Status GroupedAggregator::Finalize(size_t agg, uint32_t group, Vector* out) cons
   const State& state = states_[agg];
   const std::string& name = spec.name;
   int64_t count = state.count[group];
-  if (name == "count_star" || name == "count") {
+  if (name == "count_star" || name == "count" || name == "count_merge") {
     out->AppendValue(Value::Int(spec.result_type, count));
     return Status::OK();
   }

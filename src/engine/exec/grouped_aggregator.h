@@ -17,7 +17,7 @@
 namespace sluice::engine {
 
 struct AggregateSpec {
-  std::string name;  // count_star count sum avg min max stddev_samp var_samp
+  std::string name;  // count_star count sum avg min max stddev_samp var_samp count_merge
   bool distinct = false;
   int arg_column = -1;  // column of the input chunk, -1 for count_star
   SqlType arg_type;

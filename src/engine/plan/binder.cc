@@ -51,6 +51,65 @@ PlanPtr MakeProject(int table_index, std::vector<ExprPtr> exprs, std::vector<std
   return project;
 }
 
+// Rewrites an aggregate whose DISTINCT aggregates all share one argument x into two levels:
+// an inner aggregate GROUP BY (keys, x) — which spills like any GROUP BY, unlike the in-memory
+// DISTINCT sets — computing partials of the non-DISTINCT aggregates, and the original node (same
+// bindings, so nothing above changes) grouping the inner rows by the keys. f(DISTINCT x) becomes
+// f(x) over the deduplicated rows; NULL x forms its own inner group, which f ignores as before.
+// Non-DISTINCT count(*)/count(y) merge by adding partial counts (count_merge, 0 when empty),
+// sum/min/max by re-aggregating the partials. Leaves the node alone (DISTINCT sets in memory)
+// when the DISTINCT arguments differ or a non-DISTINCT aggregate (avg, stddev) cannot merge.
+void SplitDistinctAggregates(LogicalOp* aggregate, PlanPtr* child, int inner_groups,
+                             int inner_aggregates) {
+  const ExprPtr* distinct_arg = nullptr;
+  for (const auto& agg : aggregate->aggregates) {
+    if (agg.distinct) {
+      if (distinct_arg && (*distinct_arg)->ToString() != agg.arg->ToString()) return;
+      distinct_arg = &agg.arg;
+    } else if (agg.name != "count_star" && agg.name != "count" && agg.name != "sum" &&
+               agg.name != "min" && agg.name != "max") {
+      return;
+    }
+  }
+  if (!distinct_arg) return;
+
+  auto inner = std::make_unique<LogicalOp>();
+  inner->kind = LogicalOp::Kind::kAggregate;
+  inner->table_index = inner_groups;
+  inner->aggregate_index = inner_aggregates;
+  size_t num_keys = aggregate->exprs.size();
+  ExprPtr distinct_value = (*distinct_arg)->Clone();
+  SqlType value_type = distinct_value->type;
+  std::vector<ExprPtr> outer_keys;
+  for (size_t pos = 0; pos < num_keys; ++pos) {
+    SqlType type = aggregate->exprs[pos]->type;
+    inner->exprs.push_back(std::move(aggregate->exprs[pos]));
+    outer_keys.push_back(MakeColumnRef({inner_groups, static_cast<int>(pos)}, type));
+  }
+  inner->exprs.push_back(std::move(distinct_value));
+  ColumnBinding value_binding{inner_groups, static_cast<int>(num_keys)};
+  for (auto& agg : aggregate->aggregates) {
+    if (agg.distinct) {
+      agg.distinct = false;
+      agg.arg = MakeColumnRef(value_binding, value_type);
+      continue;
+    }
+    BoundAggregate partial;
+    partial.name = agg.name;
+    partial.arg = std::move(agg.arg);
+    partial.type = agg.type;
+    ColumnBinding partial_binding{inner_aggregates, static_cast<int>(inner->aggregates.size())};
+    inner->aggregates.push_back(std::move(partial));
+    // count(*) and count(y) partials are BIGINT counts that the outer level adds up.
+    if (agg.name == "count_star" || agg.name == "count") agg.name = "count_merge";
+    agg.arg = MakeColumnRef(partial_binding, agg.type);
+  }
+  aggregate->exprs = std::move(outer_keys);
+  inner->estimated_rows = std::max(1.0, (*child)->estimated_rows * 0.5);
+  inner->children.push_back(std::move(*child));
+  *child = std::move(inner);
+}
+
 }  // namespace
 
 bool IsAggregateFunction(const std::string& name) {
@@ -358,6 +417,9 @@ Result<BoundQuery> Binder::BindSelect(const SelectCore& core,
     aggregate_node->aggregates = std::move(aggregates);
     aggregate_node->estimated_rows =
         aggregate_node->exprs.empty() ? 1 : std::max(1.0, plan->estimated_rows * 0.1);
+    int inner_groups = NewTableIndex();
+    int inner_aggregates = NewTableIndex();
+    SplitDistinctAggregates(aggregate_node.get(), &plan, inner_groups, inner_aggregates);
     aggregate_node->children.push_back(std::move(plan));
     plan = std::move(aggregate_node);
     if (having) {

@@ -14,7 +14,7 @@
 namespace sluice::engine {
 
 struct BoundAggregate {
-  std::string name;  // count_star count sum avg min max stddev_samp var_samp
+  std::string name;  // count_star count sum avg min max stddev_samp var_samp count_merge
   bool distinct = false;
   ExprPtr arg;   // null for count_star
   SqlType type;  // result type

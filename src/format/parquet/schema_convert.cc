@@ -12,9 +12,12 @@ using Which = LogicalTypeUnion::Which;
 
 int16_t UnitId(TimeUnit unit) {
   switch (unit) {
-    case TimeUnit::kMillis: return 1;
-    case TimeUnit::kMicros: return 2;
-    case TimeUnit::kNanos: return 3;
+    case TimeUnit::kMillis:
+      return 1;
+    case TimeUnit::kMicros:
+      return 2;
+    case TimeUnit::kNanos:
+      return 3;
   }
   return 2;
 }
@@ -121,9 +124,9 @@ Status Annotate(const ColumnSchema& col, bool json_logical_type, SchemaElement* 
       break;
     case K::kInteger: {
       bool fits32 = lt.bit_width <= 32;
-      SLUICE_RETURN_IF_ERROR(CheckPhysical(
-          col, phys == (fits32 ? PhysicalType::kInt32 : PhysicalType::kInt64),
-          fits32 ? "INT32" : "INT64"));
+      SLUICE_RETURN_IF_ERROR(
+          CheckPhysical(col, phys == (fits32 ? PhysicalType::kInt32 : PhysicalType::kInt64),
+                        fits32 ? "INT32" : "INT64"));
       u.which = Which::INTEGER;
       u.int_bit_width = lt.bit_width;
       u.int_is_signed = lt.is_signed;
@@ -136,9 +139,9 @@ Status Annotate(const ColumnSchema& col, bool json_logical_type, SchemaElement* 
       break;
     }
     case K::kUuid:
-      SLUICE_RETURN_IF_ERROR(CheckPhysical(
-          col, phys == PhysicalType::kFixedLenByteArray && col.type_length == 16,
-          "FIXED_LEN_BYTE_ARRAY(16)"));
+      SLUICE_RETURN_IF_ERROR(
+          CheckPhysical(col, phys == PhysicalType::kFixedLenByteArray && col.type_length == 16,
+                        "FIXED_LEN_BYTE_ARRAY(16)"));
       u.which = Which::UUID;
       break;
   }
@@ -150,40 +153,66 @@ LogicalType FromAnnotation(const SchemaElement& el) {
   if (el.logical_type) {
     const auto& u = *el.logical_type;
     switch (u.which) {
-      case Which::STRING: return LogicalType::String();
-      case Which::ENUM: return LogicalType::Enum();
-      case Which::JSON: return LogicalType::Json();
-      case Which::DECIMAL: return LogicalType::Decimal(u.decimal_precision, u.decimal_scale);
-      case Which::DATE: return LogicalType::Date();
-      case Which::TIME: return LogicalType::Time(UnitFromId(u.time_unit), u.is_adjusted_to_utc);
+      case Which::STRING:
+        return LogicalType::String();
+      case Which::ENUM:
+        return LogicalType::Enum();
+      case Which::JSON:
+        return LogicalType::Json();
+      case Which::DECIMAL:
+        return LogicalType::Decimal(u.decimal_precision, u.decimal_scale);
+      case Which::DATE:
+        return LogicalType::Date();
+      case Which::TIME:
+        return LogicalType::Time(UnitFromId(u.time_unit), u.is_adjusted_to_utc);
       case Which::TIMESTAMP:
         return LogicalType::Timestamp(UnitFromId(u.time_unit), u.is_adjusted_to_utc);
-      case Which::INTEGER: return LogicalType::Integer(u.int_bit_width, u.int_is_signed);
-      case Which::UUID: return LogicalType::Uuid();
-      default: break;  // BSON, FLOAT16, UNKNOWN: keep the physical type
+      case Which::INTEGER:
+        return LogicalType::Integer(u.int_bit_width, u.int_is_signed);
+      case Which::UUID:
+        return LogicalType::Uuid();
+      default:
+        break;  // BSON, FLOAT16, UNKNOWN: keep the physical type
     }
   }
   if (!el.converted_type) return LogicalType::None();
   switch (*el.converted_type) {
-    case ConvertedType::UTF8: return LogicalType::String();
-    case ConvertedType::ENUM: return LogicalType::Enum();
-    case ConvertedType::JSON: return LogicalType::Json();
+    case ConvertedType::UTF8:
+      return LogicalType::String();
+    case ConvertedType::ENUM:
+      return LogicalType::Enum();
+    case ConvertedType::JSON:
+      return LogicalType::Json();
     case ConvertedType::DECIMAL:
       return LogicalType::Decimal(el.precision.value_or(0), el.scale.value_or(0));
-    case ConvertedType::DATE: return LogicalType::Date();
-    case ConvertedType::TIME_MILLIS: return LogicalType::Time(TimeUnit::kMillis, true);
-    case ConvertedType::TIME_MICROS: return LogicalType::Time(TimeUnit::kMicros, true);
-    case ConvertedType::TIMESTAMP_MILLIS: return LogicalType::Timestamp(TimeUnit::kMillis, true);
-    case ConvertedType::TIMESTAMP_MICROS: return LogicalType::Timestamp(TimeUnit::kMicros, true);
-    case ConvertedType::INT_8: return LogicalType::Integer(8, true);
-    case ConvertedType::INT_16: return LogicalType::Integer(16, true);
-    case ConvertedType::INT_32: return LogicalType::Integer(32, true);
-    case ConvertedType::INT_64: return LogicalType::Integer(64, true);
-    case ConvertedType::UINT_8: return LogicalType::Integer(8, false);
-    case ConvertedType::UINT_16: return LogicalType::Integer(16, false);
-    case ConvertedType::UINT_32: return LogicalType::Integer(32, false);
-    case ConvertedType::UINT_64: return LogicalType::Integer(64, false);
-    default: return LogicalType::None();
+    case ConvertedType::DATE:
+      return LogicalType::Date();
+    case ConvertedType::TIME_MILLIS:
+      return LogicalType::Time(TimeUnit::kMillis, true);
+    case ConvertedType::TIME_MICROS:
+      return LogicalType::Time(TimeUnit::kMicros, true);
+    case ConvertedType::TIMESTAMP_MILLIS:
+      return LogicalType::Timestamp(TimeUnit::kMillis, true);
+    case ConvertedType::TIMESTAMP_MICROS:
+      return LogicalType::Timestamp(TimeUnit::kMicros, true);
+    case ConvertedType::INT_8:
+      return LogicalType::Integer(8, true);
+    case ConvertedType::INT_16:
+      return LogicalType::Integer(16, true);
+    case ConvertedType::INT_32:
+      return LogicalType::Integer(32, true);
+    case ConvertedType::INT_64:
+      return LogicalType::Integer(64, true);
+    case ConvertedType::UINT_8:
+      return LogicalType::Integer(8, false);
+    case ConvertedType::UINT_16:
+      return LogicalType::Integer(16, false);
+    case ConvertedType::UINT_32:
+      return LogicalType::Integer(32, false);
+    case ConvertedType::UINT_64:
+      return LogicalType::Integer(64, false);
+    default:
+      return LogicalType::None();
   }
 }
 
@@ -196,8 +225,7 @@ int32_t DecimalByteWidth(int32_t precision) {
   return 16;
 }
 
-Result<std::vector<SchemaElement>> ToSchemaElements(const Schema& schema,
-                                                    bool json_logical_type) {
+Result<std::vector<SchemaElement>> ToSchemaElements(const Schema& schema, bool json_logical_type) {
   std::vector<SchemaElement> out;
   SchemaElement root;
   root.name = "schema";
@@ -260,8 +288,10 @@ Result<Schema> FromSchemaElements(const std::vector<SchemaElement>& elements) {
     if (col.physical == PhysicalType::kFixedLenByteArray) {
       col.type_length = el.type_length.value_or(-1);
       if (col.type_length <= 0 || col.type_length > (1 << 24)) {
-        return Status::Corruption("column '" + el.name + "' has invalid FIXED_LEN_BYTE_ARRAY "
-                                  "length " + std::to_string(col.type_length));
+        return Status::Corruption("column '" + el.name +
+                                  "' has invalid FIXED_LEN_BYTE_ARRAY "
+                                  "length " +
+                                  std::to_string(col.type_length));
       }
     }
     col.nullable = el.repetition_type != FieldRepetitionType::REQUIRED;

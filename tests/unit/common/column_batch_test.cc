@@ -39,8 +39,8 @@ TEST(ColumnVectorTest, ByteArrays) {
 TEST(ColumnBatchTest, FollowsSchema) {
   Schema schema;
   schema.columns.push_back({.name = "id", .physical = PhysicalType::kInt64, .nullable = false});
-  schema.columns.push_back({.name = "name", .physical = PhysicalType::kByteArray,
-                            .logical = LogicalType::String()});
+  schema.columns.push_back(
+      {.name = "name", .physical = PhysicalType::kByteArray, .logical = LogicalType::String()});
   ColumnBatch batch(schema);
   batch.column(0).Append<int64_t>(7);
   batch.column(1).AppendBytes("seven");

@@ -21,7 +21,10 @@ class ChunkDecoder {
  public:
   ChunkDecoder(const ColumnSchema& column, const ChunkLocation& chunk,
                const ParquetReaderOptions& options, ColumnVector* out)
-      : column_(column), chunk_(chunk), options_(options), out_(out),
+      : column_(column),
+        chunk_(chunk),
+        options_(options),
+        out_(out),
         dense_(column.physical, column.type_length) {}
 
   Status Run() {
@@ -67,14 +70,14 @@ class ChunkDecoder {
           SLUICE_RETURN_IF_ERROR(ReadDictionary(header, page, page_size));
           break;
         case PageType::DATA_PAGE: {
-          SLUICE_ASSIGN_OR_RETURN(int64_t n, ReadDataPageV1(header, page, page_size,
-                                                            chunk_.num_values - values_read));
+          SLUICE_ASSIGN_OR_RETURN(
+              int64_t n, ReadDataPageV1(header, page, page_size, chunk_.num_values - values_read));
           values_read += n;
           break;
         }
         case PageType::DATA_PAGE_V2: {
-          SLUICE_ASSIGN_OR_RETURN(int64_t n, ReadDataPageV2(header, page, page_size,
-                                                            chunk_.num_values - values_read));
+          SLUICE_ASSIGN_OR_RETURN(
+              int64_t n, ReadDataPageV2(header, page, page_size, chunk_.num_values - values_read));
           values_read += n;
           break;
         }
@@ -87,10 +90,9 @@ class ChunkDecoder {
 
  private:
   Status Corrupt(size_t pos, const std::string& what) const {
-    return Status::Corruption("column '" + column_.name + "', page at offset " +
-                              std::to_string(page_offset_) + " (byte " +
-                              std::to_string(chunk_.file_offset + static_cast<int64_t>(pos)) +
-                              "): " + what);
+    return Status::Corruption(
+        "column '" + column_.name + "', page at offset " + std::to_string(page_offset_) +
+        " (byte " + std::to_string(chunk_.file_offset + static_cast<int64_t>(pos)) + "): " + what);
   }
   Status CorruptPage(const Status& inner) const {
     return Status(inner.code(), "column '" + column_.name + "', page at offset " +
@@ -117,12 +119,12 @@ class ChunkDecoder {
     if (!header.dictionary_page_header) return Corrupt(0, "dictionary page without its header");
     if (dictionary_) return Corrupt(0, "second dictionary page in one column chunk");
     int32_t count = header.dictionary_page_header->num_values;
-    if (count < 0) return Corrupt(0, "dictionary page declares " + std::to_string(count) +
-                                         " values");
+    if (count < 0)
+      return Corrupt(0, "dictionary page declares " + std::to_string(count) + " values");
     auto enc = header.dictionary_page_header->encoding;
     if (enc != Encoding::PLAIN && enc != Encoding::PLAIN_DICTIONARY) {
-      return Corrupt(0, "dictionary page encoding " + std::to_string(static_cast<int>(enc)) +
-                            " is not PLAIN");
+      return Corrupt(
+          0, "dictionary page encoding " + std::to_string(static_cast<int>(enc)) + " is not PLAIN");
     }
     SLUICE_ASSIGN_OR_RETURN(
         const uint8_t* body,
@@ -143,8 +145,9 @@ class ChunkDecoder {
     if (!st.ok()) return CorruptPage(st);
     int64_t non_null = 0;
     for (uint32_t level : levels_) {
-      if (level > 1) return Corrupt(0, "definition level " + std::to_string(level) +
-                                           " exceeds the maximum of 1 for a flat column");
+      if (level > 1)
+        return Corrupt(0, "definition level " + std::to_string(level) +
+                              " exceeds the maximum of 1 for a flat column");
       non_null += level;
     }
     return non_null;
@@ -183,12 +186,11 @@ class ChunkDecoder {
             column_.physical != PhysicalType::kFixedLenByteArray) {
           return Corrupt(0, "DELTA_BYTE_ARRAY on a non-binary column");
         }
-        used = DeltaByteArrayDecode(data, size, column_.physical, column_.type_length, count,
-                                    dest);
+        used = DeltaByteArrayDecode(data, size, column_.physical, column_.type_length, count, dest);
         break;
       case Encoding::BYTE_STREAM_SPLIT:
-        used = ByteStreamSplitDecode(data, size, column_.physical, column_.type_length, count,
-                                     dest);
+        used =
+            ByteStreamSplitDecode(data, size, column_.physical, column_.type_length, count, dest);
         break;
       default:
         return Status::NotSupported("column '" + column_.name + "': value encoding " +
@@ -229,8 +231,8 @@ class ChunkDecoder {
   }
 
   /// Decodes `non_null` values and spreads them over `num_values` rows per levels_.
-  Status DecodeAndScatter(Encoding encoding, const uint8_t* data, size_t size,
-                          int64_t num_values, int64_t non_null, bool has_levels) {
+  Status DecodeAndScatter(Encoding encoding, const uint8_t* data, size_t size, int64_t num_values,
+                          int64_t non_null, bool has_levels) {
     if (!has_levels || non_null == num_values) {
       return DecodeValues(encoding, data, size, num_values, out_);
     }
@@ -278,14 +280,14 @@ class ChunkDecoder {
                             (static_cast<uint32_t>(body[2]) << 16) |
                             (static_cast<uint32_t>(body[3]) << 24);
       if (levels_len > body_size - 4) {
-        return Corrupt(0, "definition levels length " + std::to_string(levels_len) +
-                              " exceeds the page");
+        return Corrupt(
+            0, "definition levels length " + std::to_string(levels_len) + " exceeds the page");
       }
       SLUICE_ASSIGN_OR_RETURN(non_null, DecodeLevels(body + 4, levels_len, num_values));
       pos = 4 + levels_len;
     }
-    SLUICE_RETURN_IF_ERROR(DecodeAndScatter(dph.encoding, body + pos, body_size - pos,
-                                            num_values, non_null, column_.nullable));
+    SLUICE_RETURN_IF_ERROR(DecodeAndScatter(dph.encoding, body + pos, body_size - pos, num_values,
+                                            non_null, column_.nullable));
     return num_values;
   }
 
@@ -312,16 +314,15 @@ class ChunkDecoder {
     if (column_.nullable) {
       SLUICE_ASSIGN_OR_RETURN(non_null, DecodeLevels(page, levels_len, num_values));
     } else if (h.num_nulls != 0) {
-      return Corrupt(0, "REQUIRED column page declares " + std::to_string(h.num_nulls) +
-                            " nulls");
+      return Corrupt(0, "REQUIRED column page declares " + std::to_string(h.num_nulls) + " nulls");
     }
     size_t values_compressed = size - levels_len;
     auto values_size = static_cast<size_t>(header.uncompressed_page_size) - levels_len;
     SLUICE_ASSIGN_OR_RETURN(const uint8_t* values,
                             Decompress(page + levels_len, values_compressed, values_size,
                                        h.is_compressed.value_or(true)));
-    SLUICE_RETURN_IF_ERROR(DecodeAndScatter(h.encoding, values, values_size, num_values,
-                                            non_null, column_.nullable));
+    SLUICE_RETURN_IF_ERROR(
+        DecodeAndScatter(h.encoding, values, values_size, num_values, non_null, column_.nullable));
     return num_values;
   }
 

@@ -12,19 +12,19 @@
 #include <cstdint>
 #include <string>
 
+#include "format/parquet/thrift/file_metadata.h"
 #include "sluice/column_batch.h"
 #include "sluice/parquet_reader.h"
 #include "sluice/schema.h"
-#include "format/parquet/thrift/file_metadata.h"
 
 namespace sluice::parquet {
 
 struct ChunkLocation {
   const uint8_t* data = nullptr;  // the chunk's bytes
   size_t size = 0;
-  int64_t file_offset = 0;        // where data[0] sits in the file, for messages
+  int64_t file_offset = 0;  // where data[0] sits in the file, for messages
   CompressionCodec codec = CompressionCodec::UNCOMPRESSED;
-  int64_t num_values = 0;         // from the chunk metadata (== row group rows for flat data)
+  int64_t num_values = 0;  // from the chunk metadata (== row group rows for flat data)
 };
 
 /// Appends the chunk's rows to *out (which must be typed for `column`).

@@ -1,9 +1,8 @@
 // ParquetFileReader implementation: footer parsing and validation, projection, row-group
 // pruning, and the descriptions printed by `sluice inspect`.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstring>
+#include <nlohmann/json.hpp>
 
 #include "common/random_access_file.h"
 #include "common/value_format.h"
@@ -22,29 +21,46 @@ constexpr int64_t kMinFileSize = 12;
 
 const char* EncodingName(Encoding encoding) {
   switch (encoding) {
-    case Encoding::PLAIN: return "PLAIN";
-    case Encoding::PLAIN_DICTIONARY: return "PLAIN_DICTIONARY";
-    case Encoding::RLE: return "RLE";
-    case Encoding::BIT_PACKED: return "BIT_PACKED";
-    case Encoding::DELTA_BINARY_PACKED: return "DELTA_BINARY_PACKED";
-    case Encoding::DELTA_LENGTH_BYTE_ARRAY: return "DELTA_LENGTH_BYTE_ARRAY";
-    case Encoding::DELTA_BYTE_ARRAY: return "DELTA_BYTE_ARRAY";
-    case Encoding::RLE_DICTIONARY: return "RLE_DICTIONARY";
-    case Encoding::BYTE_STREAM_SPLIT: return "BYTE_STREAM_SPLIT";
+    case Encoding::PLAIN:
+      return "PLAIN";
+    case Encoding::PLAIN_DICTIONARY:
+      return "PLAIN_DICTIONARY";
+    case Encoding::RLE:
+      return "RLE";
+    case Encoding::BIT_PACKED:
+      return "BIT_PACKED";
+    case Encoding::DELTA_BINARY_PACKED:
+      return "DELTA_BINARY_PACKED";
+    case Encoding::DELTA_LENGTH_BYTE_ARRAY:
+      return "DELTA_LENGTH_BYTE_ARRAY";
+    case Encoding::DELTA_BYTE_ARRAY:
+      return "DELTA_BYTE_ARRAY";
+    case Encoding::RLE_DICTIONARY:
+      return "RLE_DICTIONARY";
+    case Encoding::BYTE_STREAM_SPLIT:
+      return "BYTE_STREAM_SPLIT";
   }
   return "UNKNOWN";
 }
 
 const char* CodecName(CompressionCodec codec) {
   switch (codec) {
-    case CompressionCodec::UNCOMPRESSED: return "UNCOMPRESSED";
-    case CompressionCodec::SNAPPY: return "SNAPPY";
-    case CompressionCodec::GZIP: return "GZIP";
-    case CompressionCodec::LZO: return "LZO";
-    case CompressionCodec::BROTLI: return "BROTLI";
-    case CompressionCodec::LZ4: return "LZ4";
-    case CompressionCodec::ZSTD: return "ZSTD";
-    case CompressionCodec::LZ4_RAW: return "LZ4_RAW";
+    case CompressionCodec::UNCOMPRESSED:
+      return "UNCOMPRESSED";
+    case CompressionCodec::SNAPPY:
+      return "SNAPPY";
+    case CompressionCodec::GZIP:
+      return "GZIP";
+    case CompressionCodec::LZO:
+      return "LZO";
+    case CompressionCodec::BROTLI:
+      return "BROTLI";
+    case CompressionCodec::LZ4:
+      return "LZ4";
+    case CompressionCodec::ZSTD:
+      return "ZSTD";
+    case CompressionCodec::LZ4_RAW:
+      return "LZ4_RAW";
   }
   return "UNKNOWN";
 }
@@ -53,7 +69,9 @@ class FileReaderImpl final : public ParquetFileReader {
  public:
   FileReaderImpl(std::unique_ptr<RandomAccessFile> file, ParquetReaderOptions options,
                  FileMetaData meta, Schema schema)
-      : file_(std::move(file)), options_(options), meta_(std::move(meta)),
+      : file_(std::move(file)),
+        options_(options),
+        meta_(std::move(meta)),
         schema_(std::move(schema)) {}
 
   const Schema& schema() const override { return schema_; }
@@ -119,11 +137,21 @@ class FileReaderImpl final : public ParquetFileReader {
       int lit_vs_max = CompareStatValues(order, col.physical, pred.literal, *stats->max);
       bool skip = false;
       switch (pred.op) {
-        case RowGroupPredicate::Op::kEq: skip = lit_vs_min < 0 || lit_vs_max > 0; break;
-        case RowGroupPredicate::Op::kLt: skip = lit_vs_min <= 0; break;
-        case RowGroupPredicate::Op::kLe: skip = lit_vs_min < 0; break;
-        case RowGroupPredicate::Op::kGt: skip = lit_vs_max >= 0; break;
-        case RowGroupPredicate::Op::kGe: skip = lit_vs_max > 0; break;
+        case RowGroupPredicate::Op::kEq:
+          skip = lit_vs_min < 0 || lit_vs_max > 0;
+          break;
+        case RowGroupPredicate::Op::kLt:
+          skip = lit_vs_min <= 0;
+          break;
+        case RowGroupPredicate::Op::kLe:
+          skip = lit_vs_min < 0;
+          break;
+        case RowGroupPredicate::Op::kGt:
+          skip = lit_vs_max >= 0;
+          break;
+        case RowGroupPredicate::Op::kGe:
+          skip = lit_vs_max > 0;
+          break;
       }
       if (skip) return true;
     }
@@ -132,8 +160,8 @@ class FileReaderImpl final : public ParquetFileReader {
 
   Result<ColumnBatch> ReadRowGroup(int row_group, const std::vector<int>& columns) override {
     if (row_group < 0 || row_group >= num_row_groups()) {
-      return Status::InvalidArgument("row group " + std::to_string(row_group) + " does not exist in " +
-                                     file_->path());
+      return Status::InvalidArgument("row group " + std::to_string(row_group) +
+                                     " does not exist in " + file_->path());
     }
     const RowGroup& group = meta_.row_groups[static_cast<size_t>(row_group)];
     Schema projected;
@@ -166,7 +194,8 @@ class FileReaderImpl final : public ParquetFileReader {
       ChunkLocation loc{reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), start,
                         meta.codec, meta.num_values};
       st = ReadColumnChunk(schema_.columns[col], loc, options_, &out);
-      if (!st.ok()) return st.WithContext(file_->path() + ": row group " + std::to_string(row_group));
+      if (!st.ok())
+        return st.WithContext(file_->path() + ": row group " + std::to_string(row_group));
       if (out.size() != group.num_rows) {
         return Status::Corruption(file_->path() + ": row group " + std::to_string(row_group) +
                                   ", column '" + schema_.columns[col].name + "' has " +
@@ -186,9 +215,9 @@ class FileReaderImpl final : public ParquetFileReader {
     std::string out;
     out += "file: " + file_->path() + "\n";
     out += "created_by: " + created_by() + "\n";
-    out += "rows: " + std::to_string(num_rows()) + ", row groups: " +
-           std::to_string(num_row_groups()) + ", size: " + std::to_string(file_->size()) +
-           " bytes\n";
+    out += "rows: " + std::to_string(num_rows()) +
+           ", row groups: " + std::to_string(num_row_groups()) +
+           ", size: " + std::to_string(file_->size()) + " bytes\n";
     for (const auto& kv : meta_.key_value_metadata) {
       out += "metadata " + kv.key + " = " + kv.value.value_or("") + "\n";
     }
@@ -199,8 +228,8 @@ class FileReaderImpl final : public ParquetFileReader {
     }
     for (int rg = 0; rg < num_row_groups(); ++rg) {
       const RowGroup& group = meta_.row_groups[static_cast<size_t>(rg)];
-      out += "row group " + std::to_string(rg) + ": " + std::to_string(group.num_rows) +
-             " rows, " + std::to_string(group.total_byte_size) + " bytes uncompressed\n";
+      out += "row group " + std::to_string(rg) + ": " + std::to_string(group.num_rows) + " rows, " +
+             std::to_string(group.total_byte_size) + " bytes uncompressed\n";
       for (size_t col = 0; col < group.columns.size(); ++col) {
         const ColumnMetaData& meta = *group.columns[col].meta_data;
         out += "  " + schema_.columns[col].name + ": " + CodecName(meta.codec) + " [";
@@ -283,15 +312,20 @@ class FileReaderImpl final : public ParquetFileReader {
         cj["compressed_size"] = meta.total_compressed_size;
         cj["uncompressed_size"] = meta.total_uncompressed_size;
         cj["data_page_offset"] = meta.data_page_offset;
-        if (meta.dictionary_page_offset) cj["dictionary_page_offset"] = *meta.dictionary_page_offset;
+        if (meta.dictionary_page_offset)
+          cj["dictionary_page_offset"] = *meta.dictionary_page_offset;
         if (chunk.column_index_offset) cj["column_index_offset"] = *chunk.column_index_offset;
         if (chunk.offset_index_offset) cj["offset_index_offset"] = *chunk.offset_index_offset;
         auto stats = column_stats(rg, static_cast<int>(col));
         if (stats.ok()) {
           nlohmann::ordered_json sj;
           if (stats->null_count) sj["null_count"] = *stats->null_count;
-          if (stats->min) sj["min"] = nlohmann::ordered_json::parse(FormatStat(schema_.columns[col], *stats->min), nullptr, false);
-          if (stats->max) sj["max"] = nlohmann::ordered_json::parse(FormatStat(schema_.columns[col], *stats->max), nullptr, false);
+          if (stats->min)
+            sj["min"] = nlohmann::ordered_json::parse(FormatStat(schema_.columns[col], *stats->min),
+                                                      nullptr, false);
+          if (stats->max)
+            sj["max"] = nlohmann::ordered_json::parse(FormatStat(schema_.columns[col], *stats->max),
+                                                      nullptr, false);
           cj["statistics"] = sj;
         }
         chunks.push_back(cj);
@@ -344,8 +378,7 @@ Status ValidateFooter(const FileMetaData& meta, const Schema& schema, int64_t fi
           m.total_compressed_size > file_size - start) {
         return Status::Corruption(cwhere + " claims bytes [" + std::to_string(start) + ", +" +
                                   std::to_string(m.total_compressed_size) +
-                                  ") outside the file of " + std::to_string(file_size) +
-                                  " bytes");
+                                  ") outside the file of " + std::to_string(file_size) + " bytes");
       }
       if (m.num_values != group.num_rows) {
         return Status::Corruption(cwhere + " has " + std::to_string(m.num_values) +
@@ -387,8 +420,8 @@ Result<std::unique_ptr<ParquetFileReader>> ParquetFileReader::Open(
   std::memcpy(&footer_len, tail.data(), 4);
   if (static_cast<int64_t>(footer_len) > size - parquet::kMinFileSize) {
     return Status::Corruption(path + ": footer length " + std::to_string(footer_len) +
-                              " at offset " + std::to_string(size - 8) +
-                              " exceeds the file size " + std::to_string(size));
+                              " at offset " + std::to_string(size - 8) + " exceeds the file size " +
+                              std::to_string(size));
   }
   int64_t footer_offset = size - 8 - footer_len;
   std::string footer;
@@ -408,7 +441,8 @@ Result<std::unique_ptr<ParquetFileReader>> ParquetFileReader::Open(
       if (end == std::string::npos) end = kv.value->size();
       int idx = schema->FindColumn(kv.value->substr(start, end - start));
       auto& col = schema->columns[static_cast<size_t>(idx < 0 ? 0 : idx)];
-      if (idx >= 0 && col.logical.kind == LogicalType::Kind::kString) col.logical = LogicalType::Json();
+      if (idx >= 0 && col.logical.kind == LogicalType::Kind::kString)
+        col.logical = LogicalType::Json();
       start = end + 1;
     }
   }

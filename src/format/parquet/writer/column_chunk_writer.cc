@@ -156,9 +156,9 @@ Status ColumnChunkWriter::FallbackFromDictionary(bool discard_dictionary) {
     ColumnVector entries(column_.physical, column_.type_length);
     entries.Clear();
     SLUICE_ASSIGN_OR_RETURN(
-        size_t used, PlainDecode(reinterpret_cast<const uint8_t*>(dict.data()), dict.size(),
-                                 column_.physical, column_.type_length,
-                                 dictionary_->num_entries(), &entries));
+        size_t used,
+        PlainDecode(reinterpret_cast<const uint8_t*>(dict.data()), dict.size(), column_.physical,
+                    column_.type_length, dictionary_->num_entries(), &entries));
     (void)used;
     pending_values_.Clear();
     for (uint32_t index : pending_indices_) {
@@ -183,8 +183,8 @@ Status ColumnChunkWriter::FallbackFromDictionary(bool discard_dictionary) {
 
 Status ColumnChunkWriter::EncodePendingValues(std::string* out, Encoding* encoding) {
   auto count = pending_values_.size();
-  bool is_int = column_.physical == PhysicalType::kInt32 ||
-                column_.physical == PhysicalType::kInt64;
+  bool is_int =
+      column_.physical == PhysicalType::kInt32 || column_.physical == PhysicalType::kInt64;
   if (is_int && options_.enable_delta_integers && count > 0) {
     size_t start = out->size();
     const uint8_t* data = pending_values_.values().data();
@@ -200,8 +200,8 @@ Status ColumnChunkWriter::EncodePendingValues(std::string* out, Encoding* encodi
     }
     out->resize(start);
   }
-  bool is_float = column_.physical == PhysicalType::kFloat ||
-                  column_.physical == PhysicalType::kDouble;
+  bool is_float =
+      column_.physical == PhysicalType::kFloat || column_.physical == PhysicalType::kDouble;
   if (is_float && options_.enable_byte_stream_split &&
       codec_id_ != CompressionCodec::UNCOMPRESSED) {
     // Same size as PLAIN, but grouping the bytes of equal significance lets the codec find the
@@ -238,8 +238,8 @@ Status ColumnChunkWriter::FlushPage() {
   Encoding encoding;
   if (mode_ == Mode::kDictionary) {
     int width = std::max(1, BitWidth(static_cast<uint64_t>(dictionary_->num_entries() - 1)));
-    EncodeDictionaryIndices(pending_indices_.data(),
-                            static_cast<int64_t>(pending_indices_.size()), width, &scratch_body_);
+    EncodeDictionaryIndices(pending_indices_.data(), static_cast<int64_t>(pending_indices_.size()),
+                            width, &scratch_body_);
     encoding = Encoding::RLE_DICTIONARY;
   } else {
     SLUICE_RETURN_IF_ERROR(EncodePendingValues(&scratch_body_, &encoding));
@@ -258,8 +258,8 @@ Status ColumnChunkWriter::FlushPage() {
   SLUICE_RETURN_IF_ERROR(CompressAndAppendPage(PageType::DATA_PAGE, scratch_body_,
                                                static_cast<int32_t>(pending_rows_), encoding,
                                                &data_pages_));
-  info.compressed_size = static_cast<int32_t>(static_cast<int64_t>(data_pages_.size()) -
-                                              info.offset_in_chunk);
+  info.compressed_size =
+      static_cast<int32_t>(static_cast<int64_t>(data_pages_.size()) - info.offset_in_chunk);
   pages_.push_back(std::move(info));
   if (column_.nullable) AddEncoding(&encodings_, Encoding::RLE);
 
@@ -345,8 +345,7 @@ void ColumnChunkWriter::FillMetadata(int64_t chunk_offset, ColumnChunk* out) con
   meta.codec = codec_id_;
   meta.num_values = chunk_rows_;
   meta.total_uncompressed_size = total_uncompressed_;
-  meta.total_compressed_size =
-      static_cast<int64_t>(dictionary_page_.size() + data_pages_.size());
+  meta.total_compressed_size = static_cast<int64_t>(dictionary_page_.size() + data_pages_.size());
   if (!dictionary_page_.empty()) meta.dictionary_page_offset = chunk_offset;
   meta.data_page_offset = chunk_offset + static_cast<int64_t>(dictionary_page_.size());
   if (options_.write_statistics) {
@@ -366,10 +365,10 @@ void ColumnChunkWriter::FillMetadata(int64_t chunk_offset, ColumnChunk* out) con
 }
 
 int64_t ColumnChunkWriter::allocated_bytes() const {
-  int64_t total = static_cast<int64_t>(
-      dictionary_page_.capacity() + data_pages_.capacity() + scratch_body_.capacity() +
-      scratch_values_.capacity() + scratch_compressed_.capacity() + scratch_header_.capacity() +
-      pending_indices_.capacity() * sizeof(uint32_t));
+  int64_t total = static_cast<int64_t>(dictionary_page_.capacity() + data_pages_.capacity() +
+                                       scratch_body_.capacity() + scratch_values_.capacity() +
+                                       scratch_compressed_.capacity() + scratch_header_.capacity() +
+                                       pending_indices_.capacity() * sizeof(uint32_t));
   total += pending_values_.allocated_bytes();
   if (dictionary_) total += dictionary_->allocated_bytes();
   return total;

@@ -42,8 +42,8 @@ struct PageInfo {
 
 class ColumnChunkWriter {
  public:
-  ColumnChunkWriter(const ColumnSchema& column, const ParquetWriterOptions& options,
-                    Codec* codec, CompressionCodec codec_id);
+  ColumnChunkWriter(const ColumnSchema& column, const ParquetWriterOptions& options, Codec* codec,
+                    CompressionCodec codec_id);
   ColumnChunkWriter(const ColumnChunkWriter&) = delete;
   ColumnChunkWriter& operator=(const ColumnChunkWriter&) = delete;
 

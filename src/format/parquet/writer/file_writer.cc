@@ -7,8 +7,8 @@
 #include "common/atomic_file.h"
 #include "format/parquet/compression/codec.h"
 #include "format/parquet/schema_convert.h"
-#include "format/parquet/writer/background_file_writer.h"
 #include "format/parquet/thrift/file_metadata.h"
+#include "format/parquet/writer/background_file_writer.h"
 #include "format/parquet/writer/column_chunk_writer.h"
 #include "sluice/parquet_writer.h"
 
@@ -26,11 +26,16 @@ Result<Compression> ParseCompression(const std::string& name) {
 
 const char* CompressionName(Compression compression) {
   switch (compression) {
-    case Compression::kUncompressed: return "none";
-    case Compression::kSnappy: return "snappy";
-    case Compression::kGzip: return "gzip";
-    case Compression::kZstd: return "zstd";
-    case Compression::kLz4Raw: return "lz4_raw";
+    case Compression::kUncompressed:
+      return "none";
+    case Compression::kSnappy:
+      return "snappy";
+    case Compression::kGzip:
+      return "gzip";
+    case Compression::kZstd:
+      return "zstd";
+    case Compression::kLz4Raw:
+      return "lz4_raw";
   }
   return "?";
 }
@@ -42,11 +47,16 @@ constexpr char kMagic[] = "PAR1";
 
 CompressionCodec ToCodecId(Compression compression) {
   switch (compression) {
-    case Compression::kUncompressed: return CompressionCodec::UNCOMPRESSED;
-    case Compression::kSnappy: return CompressionCodec::SNAPPY;
-    case Compression::kGzip: return CompressionCodec::GZIP;
-    case Compression::kZstd: return CompressionCodec::ZSTD;
-    case Compression::kLz4Raw: return CompressionCodec::LZ4_RAW;
+    case Compression::kUncompressed:
+      return CompressionCodec::UNCOMPRESSED;
+    case Compression::kSnappy:
+      return CompressionCodec::SNAPPY;
+    case Compression::kGzip:
+      return CompressionCodec::GZIP;
+    case Compression::kZstd:
+      return CompressionCodec::ZSTD;
+    case Compression::kLz4Raw:
+      return CompressionCodec::LZ4_RAW;
   }
   return CompressionCodec::UNCOMPRESSED;
 }
@@ -81,9 +91,9 @@ class FileWriterImpl final : public ParquetFileWriter {
   Status WriteBatch(const ColumnBatch& batch) override {
     SLUICE_RETURN_IF_ERROR(CheckUsable());
     if (batch.num_columns() != schema_.num_columns()) {
-      return Fail(Status::InvalidArgument(
-          "batch has " + std::to_string(batch.num_columns()) + " columns, schema has " +
-          std::to_string(schema_.num_columns())));
+      return Fail(Status::InvalidArgument("batch has " + std::to_string(batch.num_columns()) +
+                                          " columns, schema has " +
+                                          std::to_string(schema_.num_columns())));
     }
     for (int col_idx = 0; col_idx < batch.num_columns(); ++col_idx) {
       const auto& vec = batch.column(col_idx);
@@ -180,7 +190,8 @@ class FileWriterImpl final : public ParquetFileWriter {
       if (col.logical.kind != LogicalType::Kind::kJson) continue;
       json_columns += (json_columns.empty() ? "" : ",") + col.name;
     }
-    if (!json_columns.empty()) meta_.key_value_metadata.push_back({"sluice.json_columns", json_columns});
+    if (!json_columns.empty())
+      meta_.key_value_metadata.push_back({"sluice.json_columns", json_columns});
     for (const auto& [key, value] : options_.key_value_metadata) {
       meta_.key_value_metadata.push_back({key, value});
     }
@@ -215,8 +226,9 @@ class FileWriterImpl final : public ParquetFileWriter {
 
  private:
   Status CheckUsable() const {
-    if (closed_) return Status::Internal("Parquet writer for " + file_->final_path() +
-                                         " is already closed or aborted");
+    if (closed_)
+      return Status::Internal("Parquet writer for " + file_->final_path() +
+                              " is already closed or aborted");
     if (!sticky_.ok()) return sticky_;
     return Status::OK();
   }
@@ -323,8 +335,9 @@ Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Open(
   }
   if (options.row_group_max_rows <= 0 || options.page_max_values <= 0 ||
       options.page_size_bytes <= 0) {
-    return Status::InvalidArgument("Parquet writer options: row group and page limits must be "
-                                   "positive");
+    return Status::InvalidArgument(
+        "Parquet writer options: row group and page limits must be "
+        "positive");
   }
   SLUICE_ASSIGN_OR_RETURN(auto elements,
                           parquet::ToSchemaElements(schema, options.write_json_logical_type));
@@ -334,8 +347,7 @@ Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Open(
   std::unique_ptr<ParquetFileWriter> writer(new parquet::FileWriterImpl(
       std::move(file), schema, options, std::move(elements), std::move(codec)));
   if (options.background_encoding) {
-    return std::unique_ptr<ParquetFileWriter>(
-        new parquet::BackgroundFileWriter(std::move(writer)));
+    return std::unique_ptr<ParquetFileWriter>(new parquet::BackgroundFileWriter(std::move(writer)));
   }
   return writer;
 }

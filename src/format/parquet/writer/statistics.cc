@@ -180,11 +180,10 @@ void StatisticsCollector::UpdateBytes(const ColumnVector& col, int64_t begin, in
   }
   for (int64_t row = begin; row < end; ++row) {
     if (!col.IsValid(row)) continue;
-    std::string_view value =
-        col.width() > 0
-            ? std::string_view(reinterpret_cast<const char*>(col.FixedAt(row)),
-                               static_cast<size_t>(col.width()))
-            : col.BytesAt(row);
+    std::string_view value = col.width() > 0
+                                 ? std::string_view(reinterpret_cast<const char*>(col.FixedAt(row)),
+                                                    static_cast<size_t>(col.width()))
+                                 : col.BytesAt(row);
     if (value.size() > kMaxStatBytes) {
       too_long_ = true;
       continue;

@@ -207,7 +207,7 @@ TEST_F(RoundTripTest, BackgroundEncodingReportsErrorsAndLeavesNothing) {
   auto writer = ParquetFileWriter::Open(Path("bg.parquet"), schema, options);
   ASSERT_TRUE(writer.ok());
   ColumnBatch bad(schema);
-  bad.column(0).AppendNull();  // REQUIRED column: the encoding thread rejects it
+  bad.column(0).AppendNull();                    // REQUIRED column: the encoding thread rejects it
   ASSERT_TRUE((*writer)->WriteBatch(bad).ok());  // accepted into the queue
   Status st = (*writer)->Close();
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << st.ToString();
@@ -218,8 +218,8 @@ TEST_F(RoundTripTest, StatisticsAndMetadata) {
   Schema schema;
   schema.columns.push_back({"k", PhysicalType::kInt64, 0, false, LogicalType::Integer(64, false)});
   schema.columns.push_back({"s", PhysicalType::kByteArray, 0, true, LogicalType::String()});
-  schema.columns.push_back({"d", PhysicalType::kFixedLenByteArray, 16, true,
-                            LogicalType::Decimal(38, 2)});
+  schema.columns.push_back(
+      {"d", PhysicalType::kFixedLenByteArray, 16, true, LogicalType::Decimal(38, 2)});
   ParquetWriterOptions options;
   options.key_value_metadata.push_back({"sluice.source_table", "demo.coverages"});
   auto writer = ParquetFileWriter::Open(Path("stats.parquet"), schema, options);
