@@ -78,7 +78,11 @@ std::string TimeAxis(double x0, double x1, double y_top, double y_bottom, double
     svg += "<line class=\"grid\" x1=\"" + Num(x) + "\" y1=\"" + Num(y_top) + "\" x2=\"" + Num(x) +
            "\" y2=\"" + Num(y_bottom) + "\"/>";
     svg += "<text class=\"tick\" x=\"" + Num(x) + "\" y=\"" + Num(y_bottom + 16) +
-           "\" text-anchor=\"middle\">" + Num(tick, step < 1 ? 1 : 0) + " s</text>";
+           "\" text-anchor=\"middle\">" +
+           Num(tick, step < 0.1 ? 2
+                     : step < 1 ? 1
+                                : 0) +
+           " s</text>";
   }
   return svg;
 }
