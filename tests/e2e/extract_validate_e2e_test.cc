@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "e2e_util.h"
+#include "support/dirty_orders_contract.h"
 
 namespace sluice::testing {
 namespace {
@@ -32,31 +33,7 @@ std::vector<std::string> SqlRows(const std::string& query) {
 }
 
 std::string Contract(const std::string& on_error, bool strict) {
-  return "tables:\n"
-         "  orders:\n"
-         "    key: id\n"
-         "    casts:\n"
-         "      amount: {type: \"decimal(12,2)\", format: comma, on_error: " +
-         on_error +
-         "}\n"
-         "      qty: {type: int32, on_error: " +
-         on_error +
-         "}\n"
-         "      created: {type: date, on_error: " +
-         on_error +
-         "}\n"
-         "    columns:\n"
-         "      id: {type: int64" +
-         std::string(strict ? ", unique: true" : "") +
-         "}\n"
-         "      amount: {type: \"decimal(12,2)\"" +
-         (strict ? ", min: 0, max: 1000000" : "") +
-         "}\n"
-         "      status: {allowed: [new, paid, shipped, lost]" +
-         (strict ? ", max_length: 4" : "") +
-         "}\n"
-         "    checks:\n"
-         "      row_count: {min: 1}\n";
+  return ::sluice::testing::DirtyOrdersContract(on_error, strict);
 }
 
 bool HasPartFile(const std::string& dir) {

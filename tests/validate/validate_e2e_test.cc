@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "support/dirty_orders_contract.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -84,33 +86,7 @@ const char* kDirtyRows = R"(
 )";
 
 std::string Contract(const std::string& on_error, bool strict) {
-  std::string text =
-      "tables:\n"
-      "  orders:\n"
-      "    key: id\n"
-      "    casts:\n"
-      "      amount: {type: \"decimal(12,2)\", format: comma, on_error: " +
-      on_error +
-      "}\n"
-      "      qty: {type: int32, on_error: " +
-      on_error +
-      "}\n"
-      "      created: {type: date, on_error: " +
-      on_error +
-      "}\n"
-      "    columns:\n"
-      "      id: {type: int64" +
-      std::string(strict ? ", unique: true" : "") +
-      "}\n"
-      "      amount: {type: \"decimal(12,2)\"" +
-      (strict ? ", min: 0, max: 1000000" : "") +
-      "}\n"
-      "      status: {allowed: [new, paid, shipped, lost]" +
-      (strict ? ", max_length: 4" : "") +
-      "}\n"
-      "    checks:\n"
-      "      row_count: {min: 1}\n";
-  return text;
+  return ::sluice::testing::DirtyOrdersContract(on_error, strict);
 }
 
 class ValidateE2eTest : public ::testing::Test {

@@ -6,6 +6,7 @@
 
 #include "common/random_access_file.h"
 #include "common/value_format.h"
+#include "format/parquet/compression/codec.h"
 #include "format/parquet/reader/column_chunk_reader.h"
 #include "format/parquet/schema_convert.h"
 #include "format/parquet/thrift/file_metadata.h"
@@ -39,28 +40,6 @@ const char* EncodingName(Encoding encoding) {
       return "RLE_DICTIONARY";
     case Encoding::BYTE_STREAM_SPLIT:
       return "BYTE_STREAM_SPLIT";
-  }
-  return "UNKNOWN";
-}
-
-const char* CodecName(CompressionCodec codec) {
-  switch (codec) {
-    case CompressionCodec::UNCOMPRESSED:
-      return "UNCOMPRESSED";
-    case CompressionCodec::SNAPPY:
-      return "SNAPPY";
-    case CompressionCodec::GZIP:
-      return "GZIP";
-    case CompressionCodec::LZO:
-      return "LZO";
-    case CompressionCodec::BROTLI:
-      return "BROTLI";
-    case CompressionCodec::LZ4:
-      return "LZ4";
-    case CompressionCodec::ZSTD:
-      return "ZSTD";
-    case CompressionCodec::LZ4_RAW:
-      return "LZ4_RAW";
   }
   return "UNKNOWN";
 }
@@ -232,7 +211,7 @@ class FileReaderImpl final : public ParquetFileReader {
              std::to_string(group.total_byte_size) + " bytes uncompressed\n";
       for (size_t col = 0; col < group.columns.size(); ++col) {
         const ColumnMetaData& meta = *group.columns[col].meta_data;
-        out += "  " + schema_.columns[col].name + ": " + CodecName(meta.codec) + " [";
+        out += "  " + schema_.columns[col].name + ": " + CompressionCodecName(meta.codec) + " [";
         for (size_t e = 0; e < meta.encodings.size(); ++e) {
           out += (e ? "," : "") + std::string(EncodingName(meta.encodings[e]));
         }
@@ -304,7 +283,7 @@ class FileReaderImpl final : public ParquetFileReader {
         const ColumnMetaData& meta = *chunk.meta_data;
         nlohmann::ordered_json cj;
         cj["column"] = schema_.columns[col].name;
-        cj["codec"] = CodecName(meta.codec);
+        cj["codec"] = CompressionCodecName(meta.codec);
         auto encs = nlohmann::ordered_json::array();
         for (auto e : meta.encodings) encs.push_back(EncodingName(e));
         cj["encodings"] = encs;
