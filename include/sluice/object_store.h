@@ -13,7 +13,9 @@
 //    transit) are retried with exponential backoff and jitter, at most `retries` times, then
 //    reported as kUnavailable. Failures that cannot succeed (401/403, missing bucket, bad
 //    credentials) are reported at once, naming bucket and key, never a secret.
-//  - Put overwrites an existing object unless PutOptions::if_absent is set.
+//  - Put overwrites an existing object unless PutOptions::if_absent or if_match is set; a
+//    failed precondition is reported as a conflict (IsConflict()), a server without conditional
+//    writes (Swift's s3api answers 501) as kNotSupported.
 //
 // Thread-safety: an ObjectStore may be used from several threads at once.
 // Ownership: Open() returns a uniquely owned store; it holds no reference to its arguments.
@@ -21,6 +23,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -39,6 +42,11 @@ struct ObjectInfo {
   std::string sha256_hex;  // the sha256 sluice attached as metadata on upload
   std::string etag;        // S3 ETag without quotes, GCS generation for GCS
   int64_t generation = 0;  // GCS object generation (0 elsewhere)
+  /// User metadata set with PutOptions::metadata (from Head(); not from List()).
+  std::map<std::string, std::string> metadata;
+
+  /// The token PutOptions::if_match compares: the GCS generation, else the ETag.
+  std::string version() const { return generation > 0 ? std::to_string(generation) : etag; }
 };
 
 /// An S3 multipart upload or GCS session left behind by a run that died.
@@ -81,9 +89,16 @@ struct PutOptions {
   /// run can skip an identical upload. Computed when empty.
   std::string sha256_hex;
   std::string content_type = "application/octet-stream";
-  /// Create-only: fail with kAlreadyExists-style kInvalidArgument "already exists" if the key
-  /// exists (S3 If-None-Match: *, GCS ifGenerationMatch=0).
+  /// User metadata stored with the object (S3 x-amz-meta-NAME, GCS metadata; the local store
+  /// keeps none). Names: lower-case letters, digits and '-'; values: printable ASCII.
+  std::map<std::string, std::string> metadata;
+  /// Create-only: fail with a conflict (IsConflict()) if the key exists (S3 If-None-Match: *,
+  /// GCS ifGenerationMatch=0, local link()).
   bool if_absent = false;
+  /// Compare-and-swap: replace the object only while its ObjectInfo::version() is this one,
+  /// else fail with a conflict (S3 If-Match: ETag, GCS ifGenerationMatch=N, local: MD5 under a
+  /// directory lock). Empty: no condition. Conditional puts must be below multipart_threshold.
+  std::string if_match;
 };
 
 /// Counters a store keeps for reports and tests.
@@ -135,5 +150,9 @@ class ObjectStore {
 
 /// True when `url` names a remote store (s3:// or gs://) rather than a local path.
 bool IsObjectStoreUrl(std::string_view url);
+
+/// True when `status` is a failed precondition of if_absent / if_match: the stores report it as
+/// kInvalidArgument with a message that contains "conflict: " (context may be prepended).
+bool IsConflict(const Status& status);
 
 }  // namespace sluice

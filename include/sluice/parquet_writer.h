@@ -49,6 +49,10 @@ struct ParquetWriterOptions {
   /// FLOAT/DOUBLE columns without a dictionary use BYTE_STREAM_SPLIT when a codec is on
   /// (DuckDB, Polars, Arrow and Spark read it for floating-point columns).
   bool enable_byte_stream_split = true;
+  /// A column chunk whose first data page the codec shrinks by less than 3% (delta-packed
+  /// random integers, timestamps, hashes) is stored UNCOMPRESSED: compressing it again page
+  /// after page would cost the writer and every reader CPU for nothing.
+  bool skip_incompressible_columns = true;
   /// Row-group flush policy: cut when either limit is reached. The byte limit counts the
   /// buffered (encoded, compressed) pages plus encoder state, so it bounds writer memory.
   int64_t row_group_max_rows = 1'000'000;
@@ -82,6 +86,13 @@ class ParquetFileWriter {
   /// Appends every row of `batch` (which must match the schema). A REQUIRED column with a null
   /// is InvalidArgument naming the column.
   virtual Status WriteBatch(const ColumnBatch& batch) = 0;
+  /// Like WriteBatch(), but may take the contents of `*batch` instead of copying them (a
+  /// background writer queues the batch as is). Afterwards `*batch` holds unspecified rows of
+  /// the same columns: the caller refills it (a cursor's Next() clears it first).
+  virtual Status WriteOwnedBatch(ColumnBatch* batch) { return WriteBatch(*batch); }
+  /// Sets (or replaces) a key/value metadata entry of the footer. Entries are read only by
+  /// Close(), so a value known only at the end (a chunk's final key range) can still go in.
+  virtual void SetKeyValueMetadata(const std::string& key, const std::string& value) = 0;
   /// Cuts the current row group now (no-op if it is empty).
   virtual Status FlushRowGroup() = 0;
   /// Writes the footer, fsyncs and renames to the final path. After Close() the writer is done.

@@ -170,10 +170,17 @@ class CastPlan {
   /// Errors: kValidationFailed for a value under on_error: fail; the sink's errors.
   Status Apply(const ColumnBatch& in, ColumnBatch* out, RejectSink* rejects,
                CastStats* stats) const;
+  /// Like Apply(), but columns that pass unchanged are moved from *in instead of copied when
+  /// no row is quarantined; afterwards *in holds unspecified rows of the same columns (the
+  /// contract of ParquetFileWriter::WriteOwnedBatch: a cursor's Next() refills it).
+  Status ApplyTaking(ColumnBatch* in, ColumnBatch* out, RejectSink* rejects,
+                     CastStats* stats) const;
 
  private:
   struct Impl;
   explicit CastPlan(std::unique_ptr<Impl> impl);
+  Status Run(const ColumnBatch& in, ColumnBatch* take, ColumnBatch* out, RejectSink* rejects,
+             CastStats* stats) const;
   std::unique_ptr<Impl> impl_;
 };
 
@@ -264,6 +271,10 @@ struct ValidationReport {
   int checks_total = 0;
   std::vector<CheckResult> failures;  // contract order
   CastStats casts;                    // values nulled or quarantined by casts
+  // Memory of the unique checks' key sets: peak, budget (ValidatorOptions), spill files.
+  int64_t unique_memory_peak_bytes = 0;
+  int64_t unique_memory_budget_bytes = 0;
+  int64_t unique_spilled_runs = 0;
 
   bool passed() const { return failures.empty(); }
   /// Multi-line human-readable summary (what the CLI prints on stderr).

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   sluice::cli::RegisterRunCommand(app, &exit_code);
   sluice::cli::RegisterPlanCommand(app, &exit_code);
   sluice::cli::RegisterValidateCommand(app, &exit_code);
+  sluice::cli::RegisterAirflowDagCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -32,7 +32,10 @@ void ColumnVector::AppendNull() {
 void ColumnVector::AppendBytes(std::string_view bytes) {
   MarkValid();
   if (offsets_.empty()) offsets_.push_back(0);
-  values_.insert(values_.end(), bytes.begin(), bytes.end());
+  // Same element type on both sides, so this is one memmove (char iterators would copy bytes
+  // one at a time through a conversion).
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  values_.insert(values_.end(), data, data + bytes.size());
   offsets_.push_back(static_cast<uint32_t>(values_.size()));
   ++size_;
 }

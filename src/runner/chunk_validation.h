@@ -10,6 +10,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,16 @@ struct ValidationConfig {
   std::string contract_table;
   /// Where the report text goes (stderr in the CLI); null: nowhere.
   std::ostream* report_text = nullptr;
+  /// Run each part file's contract checks on a helper thread, overlapped with fetching and
+  /// casting the next batch (casts stay on the chunk's thread: the writer needs their output).
+  bool background_checks = true;
+  /// The table's contract given in memory (pipeline files) instead of contract_path.
+  std::optional<TableContract> contract;
+  /// Pipeline files: a contract that does not fit the source's schema (a required column is
+  /// missing, a type check fails) is InvalidArgument listing "FILE:LINE: KEY: problem" for each,
+  /// and no report is written — a config error found by `sluice plan`. Otherwise (`sluice
+  /// extract`) it is a failed contract: report written, kValidationFailed, no row read.
+  bool schema_mismatch_is_config_error = false;
 };
 
 /// The factory to put in ExtractOptions::transform. Loads and checks the contract at once, so

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <random>
 #include <thread>
 
 #include "common/atomic_file.h"
@@ -33,7 +35,6 @@ using source::KeyRange;
 using source::PartitionMode;
 
 constexpr const char* kStateFile = "_sluice_state.json";
-constexpr const char* kProgressFile = "_sluice_progress.jsonl";
 constexpr const char* kManifestFile = "_manifest.json";
 // Version of the state/manifest layout; bump when their meaning changes.
 constexpr int kStateFormat = 1;
@@ -52,6 +53,25 @@ std::string PartName(int index) {
 
 bool IsPartName(const std::string& name) {
   return name.starts_with("part-") && name.ends_with(".parquet");
+}
+
+// The plan index of a part file or of its temporary ("part-00012.parquet.tmp-..."), if any.
+std::optional<int> PartIndexOf(const std::string& name) {
+  if (!name.starts_with("part-")) return std::nullopt;
+  size_t dot = name.find('.');
+  if (dot == std::string::npos || name.compare(dot, 8, ".parquet") != 0) return std::nullopt;
+  int index = 0;
+  auto [ptr, ec] = std::from_chars(name.data() + 5, name.data() + dot, index);
+  if (ec != std::errc() || ptr != name.data() + dot) return std::nullopt;
+  return index;
+}
+
+// Names one plan, so progress lines of an older plan are never taken for chunks of this one.
+std::string NewPlanId() {
+  std::random_device device;
+  char text[24];
+  std::snprintf(text, sizeof(text), "%08x%08x", device(), device());
+  return text;
 }
 
 Status IoStatus(const std::string& what, const std::error_code& ec) {
@@ -103,6 +123,7 @@ json ChunkJson(const ChunkResult& chunk) {
               {"key_range", chunk.key_range},
               {"rows", chunk.rows},
               {"zero_dates", chunk.zero_dates}};
+  if (chunk.range) out["range"] = {chunk.range->lo, chunk.range->hi, chunk.range->null_keys};
   if (!chunk.file.empty()) {
     out["file"] = chunk.file;
     out["bytes"] = chunk.bytes;
@@ -130,7 +151,12 @@ struct TableState {
   std::string dir;
   std::string identity;
   std::vector<KeyRange> ranges;
-  std::optional<json> previous;  // the saved plan of an earlier run, when reused
+  // Ordered pass (ExtractOptions::plan_while_streaming): the key's [MIN, MAX] when the pass was
+  // planned; `ranges` then grows as the pass commits chunks (guarded by mutex).
+  std::optional<KeyRange> pass;
+  std::optional<json> previous;           // the saved plan of an earlier run, when reused
+  std::string plan_id;                    // the saved plan's id (empty for plans saved before ids)
+  std::unique_ptr<ShardLock> shard_lock;  // held from Begin() on, when sharded
   std::atomic<bool> stop{false};
   mysql::CursorOptions cursor_options;
   ParquetWriterOptions writer_options;
@@ -179,6 +205,14 @@ int64_t BatchBytes(const ColumnBatch& batch) {
   return bytes;
 }
 
+// Writes a batch the cursor filled: through the transform when there is one, else handing the
+// batch itself to the writer (no copy; the writer may give back a recycled buffer).
+Status WriteThrough(ParquetFileWriter* writer, ChunkTransform* transform, ColumnBatch* batch) {
+  if (!transform) return writer->WriteOwnedBatch(batch);
+  SLUICE_ASSIGN_OR_RETURN(const ColumnBatch* out, transform->Apply(*batch));
+  return writer->WriteBatch(*out);
+}
+
 void SleepMs(int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
 // One attempt at one keyed chunk.
@@ -189,6 +223,7 @@ Result<ChunkResult> RunKeyedChunk(TableState& state, Connection* conn, int index
   ChunkResult result;
   result.index = index;
   result.key_range = state.source->DescribeRange(range);
+  result.range = range;
   mysql::CursorSpec spec = state.source->ChunkSpec(range);
   std::string sql = spec.sql;
   SLUICE_ASSIGN_OR_RETURN(
@@ -218,15 +253,9 @@ Result<ChunkResult> RunKeyedChunk(TableState& state, Connection* conn, int index
         SLUICE_ASSIGN_OR_RETURN(transform, state.transform->NewChunk(file));
       }
     }
-    const ColumnBatch* out = &batch;
-    if (transform) {
-      SLUICE_ASSIGN_OR_RETURN(out, transform->Apply(batch));
-    }
-    SLUICE_RETURN_IF_ERROR(writer->WriteBatch(*out));
-    if (hooks.on_batch) {
-      batch_bytes += BatchBytes(batch);
-      hooks.on_batch(cursor->stats().rows, batch_bytes);
-    }
+    if (hooks.on_batch) batch_bytes += BatchBytes(batch);
+    SLUICE_RETURN_IF_ERROR(WriteThrough(writer.get(), transform.get(), &batch));
+    if (hooks.on_batch) hooks.on_batch(cursor->stats().rows, batch_bytes);
     if (attempt == 0 && options.debug_batch_delay_ms > 0) SleepMs(options.debug_batch_delay_ms);
   }
   // Verify before commit: every row read was written, and every key lies in the chunk's range.
@@ -322,16 +351,10 @@ Result<std::vector<ChunkResult>> RunScanPass(TableState& state, Connection* conn
           SLUICE_ASSIGN_OR_RETURN(transform, state.transform->NewChunk(PartName(index)));
         }
       }
-      const ColumnBatch* out = &batch;
-      if (transform) {
-        SLUICE_ASSIGN_OR_RETURN(out, transform->Apply(batch));
-      }
-      SLUICE_RETURN_IF_ERROR(writer->WriteBatch(*out));
       rows_in_file += batch.num_rows();
-      if (hooks.on_batch) {
-        batch_bytes += BatchBytes(batch);
-        hooks.on_batch(cursor->stats().rows, batch_bytes);
-      }
+      if (hooks.on_batch) batch_bytes += BatchBytes(batch);
+      SLUICE_RETURN_IF_ERROR(WriteThrough(writer.get(), transform.get(), &batch));
+      if (hooks.on_batch) hooks.on_batch(cursor->stats().rows, batch_bytes);
       if (rows_in_file >= options.chunk_rows) SLUICE_RETURN_IF_ERROR(commit());
       if (attempt == 0 && options.debug_batch_delay_ms > 0) SleepMs(options.debug_batch_delay_ms);
     }
@@ -353,15 +376,150 @@ Result<std::vector<ChunkResult>> RunScanPass(TableState& state, Connection* conn
   return status;
 }
 
+// Ordered pass: one stream in key order from the chunk after the last committed one to the
+// pass's MAX, cut into a file every chunk_rows rows. A file's range ends just before the next
+// file's first key, so the chunks are exactly those PlanBalanced would find by walking the
+// index (the key is unique). Each file is committed (renamed, progress line) as soon as the next
+// key is seen; on failure the committed files stay and a retry resumes after them.
+Result<std::vector<ChunkResult>> RunOrderedPass(TableState& state, Connection* conn, int attempt,
+                                                const ChunkHooks& hooks) {
+  const ExtractOptions& options = state.options;
+  const KeyRange pass = *state.pass;
+  int index = 0;
+  int64_t lo = pass.lo;
+  {
+    std::lock_guard<std::mutex> lock(state.mutex);
+    index = static_cast<int>(state.ranges.size());
+    if (!state.ranges.empty()) {
+      if (state.ranges.back().hi >= pass.hi) return std::vector<ChunkResult>{};
+      lo = state.ranges.back().hi + 1;
+    }
+  }
+  const int first_index = index;
+  mysql::CursorSpec spec = state.source->OrderedChunkSpec({lo, pass.hi, false});
+  std::string sql = spec.sql;
+  SLUICE_ASSIGN_OR_RETURN(
+      auto cursor,
+      mysql::StreamingCursor::Open(conn, options.protocol, std::move(spec), state.cursor_options));
+  ColumnBatch batch(state.source->schema());
+  std::unique_ptr<ParquetFileWriter> writer;
+  struct AbortGuard {
+    std::unique_ptr<ParquetFileWriter>* writer;
+    ~AbortGuard() {
+      if (*writer) (*writer)->Abort();
+    }
+  } guard{&writer};
+  std::unique_ptr<ChunkTransform> transform;
+  std::vector<ChunkResult> results;
+  int64_t rows_in_file = 0;
+  int64_t zero_dates_before = 0;
+  int64_t batch_bytes = 0;
+  // Commits the current chunk [lo, hi] (no file when it is empty).
+  auto commit = [&](int64_t hi) -> Status {
+    ChunkResult result;
+    result.index = index;
+    result.range = KeyRange{lo, hi, false};
+    result.key_range = state.source->DescribeRange(*result.range);
+    result.zero_dates = cursor->stats().zero_dates - zero_dates_before;
+    if (writer) {
+      int64_t written = writer->rows_written();
+      int64_t dropped = transform ? transform->rows_dropped() : 0;
+      if (written + dropped != rows_in_file) {
+        return Status::Internal("chunk " + result.key_range + ": read " +
+                                std::to_string(rows_in_file) + " rows but wrote " +
+                                std::to_string(written) + " and quarantined " +
+                                std::to_string(dropped));
+      }
+      result.rows = written;
+      result.file = PartName(index);
+      // The footer names the chunk as a planned chunk would: same range, same query, so the
+      // files are byte-identical to those of an index-walk plan (--jobs N).
+      writer->SetKeyValueMetadata("sluice.key_range", result.key_range);
+      writer->SetKeyValueMetadata("sluice.query",
+                                  RedactUrl(state.source->ChunkSpec(*result.range).sql));
+      SLUICE_RETURN_IF_ERROR(CommitFile(&writer, state.dir, &result));
+      if (transform) SLUICE_RETURN_IF_ERROR(transform->Commit());
+      transform.reset();
+    }
+    json line = ChunkJson(result);
+    if (!state.plan_id.empty()) line["plan_id"] = state.plan_id;
+    SLUICE_RETURN_IF_ERROR(
+        AppendLineDurable(state.dir + "/" + ProgressFileName(options.shard), line.dump()));
+    if (!result.file.empty() && options.on_file_committed) {
+      SLUICE_RETURN_IF_ERROR(options.on_file_committed(result));
+    }
+    {
+      std::lock_guard<std::mutex> lock(state.mutex);
+      state.ranges.push_back(*result.range);
+      state.done[index] = result;
+    }
+    results.push_back(std::move(result));
+    zero_dates_before = cursor->stats().zero_dates;
+    rows_in_file = 0;
+    ++index;
+    lo = hi + 1;
+    return Status::OK();
+  };
+  while (true) {
+    if (state.stop.load()) return Status::Internal("stopped");
+    // A full file waits for the next row's key (its range ends just before it); until then
+    // batches never cross a file boundary.
+    const bool full = rows_in_file >= options.chunk_rows;
+    // (A full file's successor starts with the next batch: it too holds at most chunk_rows.)
+    cursor->set_fetch_rows(std::min(options.fetch_rows,
+                                    full ? options.chunk_rows : options.chunk_rows - rows_in_file));
+    SLUICE_ASSIGN_OR_RETURN(bool more, cursor->Next(&batch));
+    if (!more) break;
+    const mysql::CursorStats& stats = cursor->stats();
+    // Keys strictly ascending from lo (the cursor counts any row whose key does not exceed the
+    // previous one): what makes "the next file's first key" a valid end for this file's range.
+    if (stats.non_increasing_keys != 0 || stats.null_keys != 0 || !stats.batch_first_key ||
+        *stats.batch_first_key < lo) {
+      return Status::Internal("ordered pass over " + state.source->display_name() +
+                              ": the server returned keys out of order or out of range");
+    }
+    if (full) SLUICE_RETURN_IF_ERROR(commit(*stats.batch_first_key - 1));
+    if (!writer) {
+      SLUICE_ASSIGN_OR_RETURN(
+          writer,
+          options.writer_factory(
+              state.dir + "/" + PartName(index), state.output_schema(),
+              FileWriterOptions(state, state.source->DescribeRange({lo, pass.hi, false}), sql)));
+      if (state.transform) {
+        SLUICE_ASSIGN_OR_RETURN(transform, state.transform->NewChunk(PartName(index)));
+      }
+    }
+    rows_in_file += batch.num_rows();
+    if (hooks.on_batch) batch_bytes += BatchBytes(batch);
+    SLUICE_RETURN_IF_ERROR(WriteThrough(writer.get(), transform.get(), &batch));
+    if (hooks.on_batch) hooks.on_batch(cursor->stats().rows, batch_bytes);
+    // Test seam, as for planned chunks: only a chunk's first attempt is slowed down (the chunk
+    // this attempt resumed at was attempted before, unless this is the first attempt).
+    if ((attempt == 0 || index > first_index) && options.debug_batch_delay_ms > 0) {
+      SleepMs(options.debug_batch_delay_ms);
+    }
+  }
+  if (cursor->stats().max_key && *cursor->stats().max_key > pass.hi) {
+    return Status::Internal("ordered pass over " + state.source->display_name() +
+                            ": the server returned a key above the planned maximum");
+  }
+  // The last chunk runs to the pass's MAX (an empty one records that nothing is left).
+  SLUICE_RETURN_IF_ERROR(commit(pass.hi));
+  return results;
+}
+
 json StateJson(const ResolvedSource& source, const std::string& identity,
-               const std::vector<KeyRange>& ranges) {
+               const std::vector<KeyRange>& ranges, const std::string& plan_id,
+               const std::optional<KeyRange>& pass = std::nullopt) {
   json out = {{"format", kStateFormat},
+              {"plan_id", plan_id},
               {"schema_hash", source.schema().Hash()},
               {"schema", source.schema().ToCanonicalString()},
               {"identity", identity}};
   json list = json::array();
   for (const auto& range : ranges) list.push_back({range.lo, range.hi, range.null_keys});
   out["ranges"] = list;
+  if (pass) out["pass"] = {pass->lo, pass->hi};
   return out;
 }
 
@@ -391,36 +549,137 @@ Status CleanDirectory(const std::string& dir, bool parts_too) {
     std::string name = entry.path().filename().string();
     bool temp = AtomicFile::IsTemporaryName(name) || name.find(".tmp-") != std::string::npos;
     bool part =
-        IsPartName(name) || name == kProgressFile || name == kManifestFile || name == kStateFile;
+        IsPartName(name) || IsProgressFileName(name) || name == kManifestFile || name == kStateFile;
     if (temp || (parts_too && part)) SLUICE_RETURN_IF_ERROR(RemoveFile(entry.path()));
   }
   if (ec) return IoStatus("cannot list " + dir, ec);
   return Status::OK();
 }
 
-std::map<int, ChunkResult> LoadProgress(const std::string& dir) {
+// Progress lines of every progress file (the unsharded run's and each shard's) that belong to
+// the plan `plan_id`.
+std::map<int, ChunkResult> LoadProgress(const std::string& dir, const std::string& plan_id) {
   std::map<int, ChunkResult> done;
-  std::ifstream in(dir + "/" + kProgressFile);
-  std::string line;
-  while (std::getline(in, line)) {
-    // A crash mid-append leaves a truncated last line: it does not parse and is ignored, so
-    // that chunk is redone.
-    json entry = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (entry.is_discarded() || !entry.is_object() || !entry.contains("chunk")) continue;
-    ChunkResult result;
-    result.index = entry.value("chunk", -1);
-    result.key_range = entry.value("key_range", "");
-    result.rows = entry.value("rows", int64_t{0});
-    result.zero_dates = entry.value("zero_dates", int64_t{0});
-    if (entry["file"].is_string()) {
-      result.file = entry["file"].get<std::string>();
-      result.bytes = entry.value("bytes", int64_t{0});
-      result.sha256 = entry.value("sha256", "");
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (IsProgressFileName(name)) files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    std::ifstream in(file);
+    std::string line;
+    while (std::getline(in, line)) {
+      // A crash mid-append leaves a truncated last line: it does not parse and is ignored, so
+      // that chunk is redone.
+      json entry = json::parse(line, nullptr, /*allow_exceptions=*/false);
+      if (entry.is_discarded() || !entry.is_object() || !entry.contains("chunk")) continue;
+      if (entry.value("plan_id", "") != plan_id) continue;
+      ChunkResult result;
+      result.index = entry.value("chunk", -1);
+      result.key_range = entry.value("key_range", "");
+      result.rows = entry.value("rows", int64_t{0});
+      result.zero_dates = entry.value("zero_dates", int64_t{0});
+      if (entry.contains("range") && entry["range"].is_array() && entry["range"].size() == 3) {
+        result.range = KeyRange{entry["range"][0].get<int64_t>(), entry["range"][1].get<int64_t>(),
+                                entry["range"][2].get<bool>()};
+      }
+      if (entry["file"].is_string()) {
+        result.file = entry["file"].get<std::string>();
+        result.bytes = entry.value("bytes", int64_t{0});
+        result.sha256 = entry.value("sha256", "");
+      }
+      result.reused = true;
+      done[result.index] = result;
     }
-    result.reused = true;
-    done[result.index] = result;
   }
   return done;
+}
+
+// A committed chunk's file is intact: its name, and its size here (or, uploaded and deleted by
+// an object-store extract, the store has it). Empty chunks have no file.
+bool ChunkFileIntact(const TableState& state, const ChunkResult& result) {
+  if (result.file.empty()) return true;
+  std::error_code size_ec;
+  auto size = fs::file_size(state.dir + "/" + result.file, size_ec);
+  bool local_ok = !size_ec && static_cast<int64_t>(size) == result.bytes;
+  bool elsewhere = size_ec && state.options.chunk_stored_elsewhere &&
+                   state.options.chunk_stored_elsewhere(result);
+  return result.file == PartName(result.index) && (local_ok || elsewhere);
+}
+
+// Chunks of the current plan that are committed: a progress line, and its file intact.
+std::map<int, ChunkResult> VerifiedCommitted(const TableState& state) {
+  std::map<int, ChunkResult> out;
+  for (auto& [index, result] : LoadProgress(state.dir, state.plan_id)) {
+    if (index < 0 || static_cast<size_t>(index) >= state.ranges.size()) continue;
+    if (!ChunkFileIntact(state, result)) continue;
+    out[index] = result;
+  }
+  return out;
+}
+
+// An ordered pass commits chunks in key order: the unbroken chain of committed chunks from the
+// pass's MIN (ranges adjacent, files intact) is what a resumed pass keeps.
+std::vector<ChunkResult> CommittedPassChain(const TableState& state) {
+  std::vector<ChunkResult> chain;
+  for (auto& [index, result] : LoadProgress(state.dir, state.plan_id)) {
+    int64_t lo = chain.empty() ? state.pass->lo : chain.back().range->hi + 1;
+    if (index != static_cast<int>(chain.size()) || !result.range || result.range->lo != lo ||
+        result.range->hi > state.pass->hi ||
+        (!chain.empty() && chain.back().range->hi >= state.pass->hi) ||
+        !ChunkFileIntact(state, result)) {
+      break;
+    }
+    chain.push_back(result);
+  }
+  return chain;
+}
+
+// Checks a saved plan against this run's table and options; kInvalidArgument names the change.
+Status CheckSavedPlan(const json& saved, const TableState& state) {
+  const ResolvedSource& source = *state.source;
+  if (saved.value("schema_hash", "") != source.schema().Hash()) {
+    return Status::InvalidArgument(
+        "the schema of " + source.display_name() + " changed since the extract in " + state.dir +
+        " began (schema hash " + saved.value("schema_hash", "") + ", now " +
+        source.schema().Hash() + "); rerun with --restart to extract it again from scratch");
+  }
+  if (saved.value("identity", "") != state.identity) {
+    return Status::InvalidArgument(
+        state.dir +
+        " holds an extract made with different options (table, key, --where, "
+        "--mode, --chunk-rows/--chunk-keys or --columns); use the same options to resume, or "
+        "--restart to start over");
+  }
+  return Status::OK();
+}
+
+// Takes over a checked saved plan: its ranges and its id.
+void AdoptPlan(json saved, TableState* state) {
+  state->ranges.clear();
+  for (const auto& item : saved["ranges"]) {
+    state->ranges.push_back({item[0].get<int64_t>(), item[1].get<int64_t>(), item[2].get<bool>()});
+  }
+  state->plan_id = saved.value("plan_id", "");
+  if (saved.contains("pass") && saved["pass"].is_array() && saved["pass"].size() == 2) {
+    // An interrupted ordered pass goes on as one (whatever --jobs is now): its chunks so far
+    // come from the progress log in Begin().
+    state->pass = KeyRange{saved["pass"][0].get<int64_t>(), saved["pass"][1].get<int64_t>(), false};
+  }
+  state->previous = std::move(saved);
+}
+
+Status RemoveProgressFiles(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (IsProgressFileName(entry.path().filename().string())) {
+      SLUICE_RETURN_IF_ERROR(RemoveFile(entry.path()));
+    }
+  }
+  if (ec) return IoStatus("cannot list " + dir, ec);
+  return Status::OK();
 }
 
 std::string ManifestJson(const ExtractOptions& options, const ResolvedSource& source,
@@ -458,6 +717,80 @@ std::string ManifestJson(const ExtractOptions& options, const ResolvedSource& so
   return out.dump(2) + "\n";
 }
 
+// Makes this process's plan the table's plan, unless another process saved one first: then that
+// plan (checked against this run's table and options) is adopted.
+Status FreezePlan(TableState* state) {
+  std::error_code ec;
+  fs::create_directories(state->dir, ec);
+  if (ec) return IoStatus("cannot create " + state->dir, ec);
+  std::string path = state->dir + "/" + kStateFile;
+  // A manifest without a saved plan is an older plan's (an interrupted --fresh left it): remove
+  // it before the new plan exists, as no chunk of that plan can be committed before then.
+  if (!fs::exists(path)) SLUICE_RETURN_IF_ERROR(RemoveFile(state->dir + "/" + kManifestFile));
+  std::string contents =
+      StateJson(*state->source, state->identity, state->ranges, state->plan_id).dump(2) + "\n";
+  SLUICE_ASSIGN_OR_RETURN(bool created, CreateFileExclusive(path, contents));
+  if (created) return Status::OK();
+  std::ifstream in(path);
+  json saved = json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (saved.is_discarded() || saved.value("format", 0) != kStateFormat) {
+    return Status::InvalidArgument(path +
+                                   " is not a plan this sluice version can read; start the table "
+                                   "over (sluice plan --save --fresh, or sluice run --fresh)");
+  }
+  SLUICE_RETURN_IF_ERROR(CheckSavedPlan(saved, *state));
+  AdoptPlan(std::move(saved), state);
+  return Status::OK();
+}
+
+// Begin() of one shard. Other shards may be running: only what this shard owns is touched (its
+// part files and their temporaries, under its lock), and the plan is adopted or created
+// exclusively, never replaced.
+Result<std::vector<int>> BeginShard(TableState* state, bool is_scan) {
+  const ShardSpec& shard = state->options.shard;
+  std::error_code ec;
+  fs::create_directories(state->dir, ec);
+  if (ec) return IoStatus("cannot create " + state->dir, ec);
+  SLUICE_ASSIGN_OR_RETURN(state->shard_lock, ShardLock::Acquire(state->dir, shard));
+  if (!state->previous) SLUICE_RETURN_IF_ERROR(FreezePlan(state));
+  std::vector<int> pending;
+  if (is_scan) {
+    // One task, the whole scan: shard 0 runs it as an unsharded run would (it rewrites every
+    // part file and the manifest); the other shards have nothing to do.
+    if (!shard.Owns(0)) return pending;
+    for (const auto& entry : fs::directory_iterator(state->dir, ec)) {
+      std::string name = entry.path().filename().string();
+      if (PartIndexOf(name) || name == kManifestFile)
+        SLUICE_RETURN_IF_ERROR(RemoveFile(entry.path()));
+    }
+    SLUICE_RETURN_IF_ERROR(RemoveProgressFiles(state->dir));
+    pending.push_back(0);
+    return pending;
+  }
+  std::map<int, ChunkResult> committed = VerifiedCommitted(*state);
+  {
+    std::lock_guard<std::mutex> lock(state->mutex);
+    for (auto& [index, result] : committed) {
+      if (shard.Owns(index)) state->done[index] = result;
+    }
+  }
+  // This shard's leftovers: part files without a progress line of this plan (a crash between
+  // rename and line, or an older plan's, even beyond this plan's end) and temporaries.
+  for (const auto& entry : fs::directory_iterator(state->dir, ec)) {
+    std::string name = entry.path().filename().string();
+    std::optional<int> index = PartIndexOf(name);
+    if (!index || !shard.Owns(*index)) continue;
+    bool committed_file =
+        IsPartName(name) && state->done.count(*index) > 0 && state->done[*index].file == name;
+    if (!committed_file) SLUICE_RETURN_IF_ERROR(RemoveFile(entry.path()));
+  }
+  if (ec) return IoStatus("cannot list " + state->dir, ec);
+  for (int index : ShardChunks(shard, static_cast<int>(state->ranges.size()))) {
+    if (!state->done.count(index)) pending.push_back(index);
+  }
+  return pending;
+}
+
 }  // namespace
 
 struct TableExtract::Impl {
@@ -470,13 +803,20 @@ TableExtract::~TableExtract() = default;
 const ResolvedSource& TableExtract::source() const { return *impl_->state.source; }
 const std::string& TableExtract::dir() const { return impl_->state.dir; }
 bool TableExtract::scan() const { return impl_->state.source->mode() == PartitionMode::kScan; }
+bool TableExtract::ordered_pass() const { return impl_->state.pass.has_value(); }
 bool TableExtract::resumed() const { return impl_->state.previous.has_value(); }
 const std::vector<KeyRange>& TableExtract::ranges() const { return impl_->state.ranges; }
 int TableExtract::task_count() const {
-  return scan() ? 1 : static_cast<int>(impl_->state.ranges.size());
+  return scan() || ordered_pass() ? 1 : static_cast<int>(impl_->state.ranges.size());
+}
+int TableExtract::owned_task_count() const {
+  return static_cast<int>(ShardChunks(impl_->state.options.shard, task_count()).size());
 }
 std::string TableExtract::DescribeTask(int task) const {
   if (scan()) return "scan";
+  if (ordered_pass()) {
+    return "ordered pass " + impl_->state.source->DescribeRange(*impl_->state.pass);
+  }
   return impl_->state.source->DescribeRange(impl_->state.ranges[static_cast<size_t>(task)]);
 }
 void TableExtract::Cancel() { impl_->state.stop = true; }
@@ -503,6 +843,17 @@ Result<std::unique_ptr<TableExtract>> TableExtract::Prepare(const ExtractOptions
         "MB is too small for " + std::to_string(options.jobs) + " jobs (at least 16MB per job)");
   }
   if (options.dest.empty()) return Status::InvalidArgument("--dest is required");
+  if (options.shard.enabled() && options.restart) {
+    return Status::InvalidArgument(
+        "--shard " + options.shard.ToString() +
+        " cannot start over (--fresh/--restart would delete the other shards' work): discard the "
+        "table once with `sluice plan PIPELINE --only TABLE --save --fresh`, then run the shards");
+  }
+  if (options.shard.enabled() && options.transform) {
+    return Status::NotSupported(
+        "--shard with value casts or a data contract is not supported yet (the validation report "
+        "of a table is made by one process); run this table without --shard");
+  }
 
   auto impl = std::make_unique<Impl>();
   TableState& state = impl->state;
@@ -545,30 +896,32 @@ Result<std::unique_ptr<TableExtract>> TableExtract::Prepare(const ExtractOptions
     std::ifstream in(state_path);
     json loaded = json::parse(in, nullptr, false);
     if (!loaded.is_discarded() && loaded.value("format", 0) == kStateFormat) {
-      if (loaded.value("schema_hash", "") != source.schema().Hash()) {
-        return Status::InvalidArgument(
-            "the schema of " + source.display_name() + " changed since the extract in " +
-            state.dir + " began (schema hash " + loaded.value("schema_hash", "") + ", now " +
-            source.schema().Hash() + "); rerun with --restart to extract it again from scratch");
-      }
-      if (loaded.value("identity", "") != state.identity) {
-        return Status::InvalidArgument(
-            state.dir +
-            " holds an extract made with different options (table, key, --where, "
-            "--mode, --chunk-rows/--chunk-keys or --columns); use the same options to resume, or "
-            "--restart to start over");
-      }
-      state.previous = std::move(loaded);
+      SLUICE_RETURN_IF_ERROR(CheckSavedPlan(loaded, state));
+      AdoptPlan(std::move(loaded), &state);
+    } else if (options.shard.enabled()) {
+      // Unsharded runs replace an unreadable state; a shard may not replace a plan.
+      return Status::InvalidArgument(state_path +
+                                     " is not a plan this sluice version can read; start the "
+                                     "table over with `sluice plan PIPELINE --save --fresh`");
     }
   }
+  if (!state.previous) state.plan_id = NewPlanId();
 
+  if (state.pass && options.shard.enabled()) {
+    return Status::NotSupported(state.dir +
+                                " holds an interrupted ordered pass (sluice extract --jobs 1); "
+                                "finish it with sluice extract, or start the table over");
+  }
   if (!scan) {
-    if (state.previous) {
-      for (const auto& item : (*state.previous)["ranges"]) {
-        state.ranges.push_back(
-            {item[0].get<int64_t>(), item[1].get<int64_t>(), item[2].get<bool>()});
-      }
-    } else {
+    if (!state.previous && options.plan_while_streaming && options.jobs == 1 &&
+        !options.shard.enabled() && source.mode() == PartitionMode::kBalanced &&
+        source.key_is_primary()) {
+      // Only MIN and MAX now; the boundaries are found while streaming (RunOrderedPass). A
+      // primary key is never NULL, so there is no NULL chunk.
+      auto probe = mysql::NewKeyProbe(conn, &source);
+      SLUICE_ASSIGN_OR_RETURN(auto min_max, probe->MinMax());
+      if (min_max) state.pass = KeyRange{min_max->first, min_max->second, false};
+    } else if (!state.previous) {
       source::PlanOptions plan;
       plan.mode = source.mode();
       plan.chunk_rows = options.chunk_rows;
@@ -582,9 +935,30 @@ Result<std::unique_ptr<TableExtract>> TableExtract::Prepare(const ExtractOptions
   return std::unique_ptr<TableExtract>(new TableExtract(std::move(impl)));
 }
 
+Status TableExtract::SavePlan() {
+  TableState& state = impl_->state;
+  if (state.previous) return Status::OK();  // saved already: that plan stays
+  if (!state.options.restart) return FreezePlan(&state);
+  std::error_code ec;
+  fs::create_directories(state.dir, ec);
+  if (ec) return IoStatus("cannot create " + state.dir, ec);
+  SLUICE_RETURN_IF_ERROR(CleanDirectory(state.dir, /*parts_too=*/true));
+  return AtomicFile::WriteWhole(
+      state.dir + "/" + kStateFile,
+      StateJson(*state.source, state.identity, state.ranges, state.plan_id).dump(2) + "\n");
+}
+
+std::vector<int> TableExtract::CommittedTasks() const {
+  std::vector<int> out;
+  if (!fs::exists(impl_->state.dir)) return out;
+  for (const auto& [index, chunk] : VerifiedCommitted(impl_->state)) out.push_back(index);
+  return out;
+}
+
 Result<std::vector<int>> TableExtract::Begin() {
   TableState& state = impl_->state;
   const bool is_scan = scan();
+  if (state.options.shard.enabled()) return BeginShard(&state, is_scan);
   std::error_code ec;
   fs::create_directories(state.dir, ec);
   if (ec) return IoStatus("cannot create " + state.dir, ec);
@@ -595,27 +969,26 @@ Result<std::vector<int>> TableExtract::Begin() {
   if (!state.previous || state.transform) {
     SLUICE_RETURN_IF_ERROR(AtomicFile::WriteWhole(
         state.dir + "/" + kStateFile,
-        StateJson(*state.source, state.identity, state.ranges).dump(2) + "\n"));
+        StateJson(*state.source, state.identity, state.ranges, state.plan_id, state.pass).dump(2) +
+            "\n"));
   }
   std::vector<int> pending;
   if (is_scan) {
-    SLUICE_RETURN_IF_ERROR(RemoveFile(state.dir + "/" + kProgressFile));
+    SLUICE_RETURN_IF_ERROR(RemoveProgressFiles(state.dir));
     pending.push_back(0);
     return pending;
   }
-  // Chunks committed by an earlier run: their progress line and their file must agree.
-  std::map<int, ChunkResult> earlier = LoadProgress(state.dir);
+  // Chunks committed by an earlier run (or by shards): their progress line and file must agree.
+  std::map<int, ChunkResult> earlier;
+  if (state.pass) {
+    for (auto& result : CommittedPassChain(state)) earlier[result.index] = result;
+  } else {
+    earlier = VerifiedCommitted(state);
+  }
   std::lock_guard<std::mutex> lock(state.mutex);
   for (auto& [index, result] : earlier) {
-    if (index < 0 || static_cast<size_t>(index) >= state.ranges.size()) continue;
-    if (!result.file.empty()) {
-      std::error_code size_ec;
-      auto size = fs::file_size(state.dir + "/" + result.file, size_ec);
-      if (size_ec || static_cast<int64_t>(size) != result.bytes || result.file != PartName(index)) {
-        continue;
-      }
-    }
     state.done[index] = result;
+    if (state.pass) state.ranges.push_back(*result.range);
   }
   // Part files without a progress line (a crash between rename and the line) are redone.
   for (const auto& entry : fs::directory_iterator(state.dir, ec)) {
@@ -624,6 +997,10 @@ Result<std::vector<int>> TableExtract::Begin() {
     bool known = false;
     for (const auto& [index, result] : state.done) known = known || result.file == file;
     if (!known) SLUICE_RETURN_IF_ERROR(RemoveFile(entry.path()));
+  }
+  if (state.pass) {
+    if (state.ranges.empty() || state.ranges.back().hi < state.pass->hi) pending.push_back(0);
+    return pending;
   }
   for (size_t index = 0; index < state.ranges.size(); ++index) {
     if (!state.done.count(static_cast<int>(index))) pending.push_back(static_cast<int>(index));
@@ -640,12 +1017,18 @@ Result<std::vector<ChunkResult>> TableExtract::RunTask(Connection* conn, int tas
     for (const auto& result : results) state.done[result.index] = result;
     return results;
   }
+  if (state.pass) {
+    if (task != 0) return Status::Internal("no task " + std::to_string(task));
+    return RunOrderedPass(state, conn, attempt, hooks);
+  }
   if (task < 0 || static_cast<size_t>(task) >= state.ranges.size()) {
     return Status::Internal("no chunk " + std::to_string(task));
   }
   SLUICE_ASSIGN_OR_RETURN(ChunkResult result, RunKeyedChunk(state, conn, task, attempt, hooks));
+  json line = ChunkJson(result);
+  if (!state.plan_id.empty()) line["plan_id"] = state.plan_id;
   SLUICE_RETURN_IF_ERROR(
-      AppendLineDurable(state.dir + "/" + kProgressFile, ChunkJson(result).dump()));
+      AppendLineDurable(state.dir + "/" + ProgressFileName(state.options.shard), line.dump()));
   if (!result.file.empty() && state.options.on_file_committed) {
     SLUICE_RETURN_IF_ERROR(state.options.on_file_committed(result));
   }
@@ -664,26 +1047,48 @@ Result<ExtractSummary> TableExtract::Finish(int64_t retries, double elapsed_seco
   summary.key = resolved.has_key() ? resolved.key_name() : "";
   summary.protocol = mysql::ProtocolName(state.options.protocol);
   summary.schema_hash = resolved.schema().Hash();
+  ExtractSummary whole = summary;  // every chunk of the table, for the manifest
+  auto add = [](ExtractSummary* to, const ChunkResult& chunk) {
+    to->total_rows += chunk.rows;
+    to->total_bytes += chunk.bytes;
+    to->zero_dates += chunk.zero_dates;
+    if (chunk.reused) ++to->chunks_reused;
+    to->chunks.push_back(chunk);
+  };
   {
     std::lock_guard<std::mutex> lock(state.mutex);
-    if (!scan() && state.done.size() != state.ranges.size()) {
+    if (state.pass) {
+      if (state.ranges.empty() || state.ranges.back().hi != state.pass->hi) {
+        return Status::Internal("table " + resolved.display_name() +
+                                ": the ordered pass did not reach the end of the key range");
+      }
+    } else if (!scan() && state.done.size() != static_cast<size_t>(owned_task_count())) {
       return Status::Internal("table " + resolved.display_name() + ": " +
-                              std::to_string(state.ranges.size() - state.done.size()) +
+                              std::to_string(owned_task_count() - state.done.size()) +
                               " chunks are not done");
     }
-    for (auto& [index, chunk] : state.done) {
-      summary.total_rows += chunk.rows;
-      summary.total_bytes += chunk.bytes;
-      summary.zero_dates += chunk.zero_dates;
-      if (chunk.reused) ++summary.chunks_reused;
-      summary.chunks.push_back(chunk);
-    }
+    for (auto& [index, chunk] : state.done) add(&summary, chunk);
   }
   summary.retries = retries;
   if (state.transform) SLUICE_RETURN_IF_ERROR(state.transform->Finish());
-  SLUICE_RETURN_IF_ERROR(AtomicFile::WriteWhole(
-      state.dir + "/" + kManifestFile,
-      ManifestJson(state.options, resolved, state.output_schema(), summary)));
+  const ShardSpec& shard = state.options.shard;
+  if (!shard.enabled() || (scan() && shard.Owns(0))) {
+    whole = summary;
+  } else if (scan()) {
+    // The scan is shard 0's: the table is complete once its manifest is there.
+    summary.complete = fs::exists(state.dir + "/" + kManifestFile);
+  } else {
+    // The manifest is written by whichever shard finds every chunk committed; two finding it at
+    // once write the same bytes, each atomically.
+    std::map<int, ChunkResult> committed = VerifiedCommitted(state);
+    summary.complete = committed.size() == state.ranges.size();
+    for (auto& [index, chunk] : committed) add(&whole, chunk);
+  }
+  if (summary.complete) {
+    SLUICE_RETURN_IF_ERROR(AtomicFile::WriteWhole(
+        state.dir + "/" + kManifestFile,
+        ManifestJson(state.options, resolved, state.output_schema(), whole)));
+  }
   summary.elapsed_seconds = elapsed_seconds;
   summary.peak_rss_bytes = PeakRssBytes();
   return summary;

@@ -10,6 +10,13 @@
 // plan index (part-00000.parquet, ...), so --jobs N and --jobs 1 produce the same files.
 // Scan mode (no key) cannot resume mid-scan: an interrupted scan is redone from the start.
 //
+// Shards (ExtractOptions::shard, runner/shard.h): several processes extract one table, each the
+// chunks its shard owns. The plan is created exclusively or adopted (never replaced), a shard
+// touches only its own part files, temporaries and progress file, and the manifest is written by
+// whichever shard finds every chunk of the plan committed — possibly none of them when shards
+// are still missing (ExtractSummary::complete is false then). Every progress line carries the
+// plan's id, so lines left by an older plan are never taken for chunks of this one.
+//
 // Faults: a chunk that fails with kUnavailable (lost/killed connection, server restart) is
 // retried from its first key on a fresh connection with exponential backoff; its partial file
 // is discarded (the writer's Abort()). Any other error stops the job with the chunk named.
@@ -19,9 +26,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "runner/shard.h"
 #include "sluice/parquet_writer.h"
 #include "sluice/result.h"
 #include "source/mysql/connection.h"
@@ -87,6 +96,12 @@ struct ExtractOptions {
   int64_t chunk_keys = 20'000;
   int64_t fetch_rows = 2'000;
   int jobs = 1;
+  /// Balanced mode over a primary key: find the chunk boundaries while reading one stream in
+  /// key order (a file is cut every chunk_rows rows) instead of walking the key index first.
+  /// The chunks are the ones the index walk would plan, without its cost (a full extra pass
+  /// over the clustered index in the server). One connection, unsharded: `sluice extract
+  /// --jobs 1`.
+  bool plan_while_streaming = false;
   /// Bound on what the extract holds in memory; split evenly across jobs.
   int64_t memory_limit_bytes = 256ll << 20;
   bool strict = false;
@@ -103,6 +118,11 @@ struct ExtractOptions {
   /// Optional: called (on the chunk's thread) after each part file is committed in
   /// DEST/NAME/; may block (e.g. while an upload spool is full). An error fails the attempt.
   std::function<Status(const ChunkResult& chunk)> on_file_committed;
+  /// Optional: asked by Begin() about a chunk an earlier run committed whose part file is gone
+  /// from DEST/NAME (uploaded, then deleted, by an object-store extract); true reuses the chunk.
+  std::function<bool(const ChunkResult& chunk)> chunk_stored_elsewhere;
+  /// Run only this shard's chunks (see the top of this file). Not with `restart` or `transform`.
+  ShardSpec shard;
 };
 
 struct ChunkResult {
@@ -114,6 +134,9 @@ struct ChunkResult {
   std::string sha256;
   int64_t zero_dates = 0;
   bool reused = false;  // committed by an earlier run
+  /// The chunk's key range in ordinals (keyed chunks); progress lines keep it so an ordered
+  /// pass can resume after its last committed chunk.
+  std::optional<source::KeyRange> range;
 };
 
 struct ExtractSummary {
@@ -131,6 +154,9 @@ struct ExtractSummary {
   int64_t retries = 0;
   double elapsed_seconds = 0;
   int64_t peak_rss_bytes = 0;
+  /// False when a shard finished its chunks but others are missing: no manifest was written.
+  /// `chunks` and the totals are this process's (its shard's) in any case.
+  bool complete = true;
 };
 
 /// Runs the extract. Everything that can be checked (URL, credentials, table, columns, key,
@@ -149,7 +175,8 @@ struct ChunkHooks {
 ///   cleans leftovers, returns the chunks still to do) -> RunChunk per chunk, retried by the
 ///   caller on kUnavailable -> Finish (manifest, written last).
 /// Task indices: a keyed table has one task per planned range; a scan table has one task (0),
-/// the whole scan, whose files are rolled every chunk_rows rows.
+/// the whole scan, whose files are rolled every chunk_rows rows; an ordered pass has one task
+/// (0) that resumes after the chunks it (or an earlier run) committed.
 /// Thread-safety: RunChunk may run concurrently for distinct tasks (each on its own
 /// connection); the other calls are made from one thread, not concurrently with RunChunk.
 class TableExtract {
@@ -166,16 +193,31 @@ class TableExtract {
   /// DEST/NAME: where the files and the manifest go.
   const std::string& dir() const;
   bool scan() const;
+  /// One task reads the whole key range in order, cutting chunks as it goes
+  /// (ExtractOptions::plan_while_streaming); ranges() grows as it commits them.
+  bool ordered_pass() const;
   /// True when the plan was loaded from an earlier run's state (resume).
   bool resumed() const;
   /// Planned key ranges (empty in scan mode).
   const std::vector<source::KeyRange>& ranges() const;
   int task_count() const;
+  /// Tasks this process runs: task_count(), or its shard's share.
+  int owned_task_count() const;
   /// "[lo, hi]", "NULL" or "scan".
   std::string DescribeTask(int task) const;
 
+  /// Saves the plan in DEST/NAME/_sluice_state.json (`sluice plan --save`) so that every later
+  /// run and shard uses it. With a plan saved already nothing changes; when another process
+  /// saves one first, this one adopts it (ranges() changes). With `restart` the table's state
+  /// and files are discarded first and the new plan replaces any saved one.
+  Status SavePlan();
+  /// Chunks committed under the current plan (progress line and intact file), read-only.
+  std::vector<int> CommittedTasks() const;
+
   /// Creates the directory, writes the plan state, removes temporary and stray files, and
   /// loads the chunks committed by earlier runs. Returns the tasks still to run, in plan order.
+  /// Sharded: takes the shard's lock, adopts or exclusively creates the plan, and cleans only
+  /// what the shard owns; returns the shard's tasks still to run.
   Result<std::vector<int>> Begin();
   /// One attempt at `task` on `conn`. On success the task's files are committed (renamed and
   /// recorded in the progress log) and returned; on failure nothing of the attempt remains.
@@ -184,9 +226,10 @@ class TableExtract {
                                            const ChunkHooks& hooks = {});
   /// Makes running attempts stop early (they fail with kInternal "stopped").
   void Cancel();
-  /// Chunks committed so far (this run and earlier runs), plan order.
+  /// Chunks committed so far (this run and earlier runs; sharded: the shard's), plan order.
   std::vector<ChunkResult> done() const;
-  /// Writes the manifest. REQUIRES: every task returned by Begin() succeeded.
+  /// Writes the manifest (sharded: when every chunk of every shard is committed).
+  /// REQUIRES: every task returned by Begin() succeeded.
   Result<ExtractSummary> Finish(int64_t retries, double elapsed_seconds);
 
  private:

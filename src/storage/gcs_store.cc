@@ -52,6 +52,12 @@ std::string Crc32cHex(uint32_t crc) {
   return buffer;
 }
 
+json UserMetadata(const PutOptions& options, const std::string& sha) {
+  json out = {{kShaMetadataKey, sha}};
+  for (const auto& [name, value] : options.metadata) out[name] = value;
+  return out;
+}
+
 ObjectInfo InfoFromJson(const json& object, size_t strip) {
   ObjectInfo info;
   std::string name = JsonString(object, "name");
@@ -61,8 +67,12 @@ ObjectInfo InfoFromJson(const json& object, size_t strip) {
   info.crc32c_hex = Base64ToHex(JsonString(object, "crc32c"));
   info.generation = std::strtoll(JsonString(object, "generation").c_str(), nullptr, 10);
   info.etag = JsonString(object, "generation");
-  if (object.contains("metadata"))
+  if (object.contains("metadata") && object["metadata"].is_object()) {
     info.sha256_hex = JsonString(object["metadata"], kShaMetadataKey);
+    for (const auto& [name, value] : object["metadata"].items()) {
+      if (value.is_string() && name != kShaMetadataKey) info.metadata[name] = value;
+    }
+  }
   return info;
 }
 
@@ -305,7 +315,7 @@ class GcsStore final : public ObjectStore {
                 {"contentType", options.content_type},
                 {"crc32c", Crc32cToBase64(crc)},
                 {"md5Hash", Base64Encode(HexDecode(md5_hex).ValueOrDie())},
-                {"metadata", {{kShaMetadataKey, sha}}}};
+                {"metadata", UserMetadata(options, sha)}};
   }
 
   Result<ObjectInfo> Upload(std::string_view key, const UploadSource& source,
@@ -330,8 +340,14 @@ class GcsStore final : public ObjectStore {
   }
 
   std::string UploadPath(const char* type, const PutOptions& options) const {
-    return "/upload/storage/v1/b/" + UriEncode(url_.bucket, false) + "/o?uploadType=" + type +
-           (options.if_absent ? "&ifGenerationMatch=0" : "");
+    std::string path =
+        "/upload/storage/v1/b/" + UriEncode(url_.bucket, false) + "/o?uploadType=" + type;
+    if (options.if_absent) {
+      path += "&ifGenerationMatch=0";
+    } else if (!options.if_match.empty()) {
+      path += "&ifGenerationMatch=" + UriEncode(options.if_match, false);
+    }
+    return path;
   }
 
   Status PutMultipartRelated(std::string_view key, const UploadSource& source,

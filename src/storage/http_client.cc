@@ -17,11 +17,41 @@ void GlobalInitOnce() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// Send buffer of streamed bodies: fewer reads and syscalls than libcurl's 64 KiB default.
+constexpr long kUploadBufferBytes = 512 * 1024;
+
 struct Transfer {
   HttpResponse* response;
   const HttpRequest* request;
   bool aborted_by_sink = false;
+  int64_t read_offset = 0;  // next byte of a read_body body
+  Status read_error;
 };
+
+size_t ReadBody(char* buffer, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  int64_t left = transfer->request->body_size - transfer->read_offset;
+  size_t max = std::min<size_t>(size * count, static_cast<size_t>(std::max<int64_t>(left, 0)));
+  if (max == 0) return 0;
+  auto got = transfer->request->read_body(transfer->read_offset, buffer, max);
+  if (!got.ok() || *got == 0) {
+    transfer->read_error = got.ok() ? Status::IoError("request body ended early") : got.status();
+    return CURL_READFUNC_ABORT;
+  }
+  transfer->read_offset += static_cast<int64_t>(*got);
+  return *got;
+}
+
+// libcurl rewinds a streamed body when it must resend it (e.g. on a reused connection that the
+// server had closed).
+int SeekBody(void* user, curl_off_t offset, int origin) {
+  auto* transfer = static_cast<Transfer*>(user);
+  if (origin != SEEK_SET || offset < 0 || offset > transfer->request->body_size) {
+    return CURL_SEEKFUNC_CANTSEEK;
+  }
+  transfer->read_offset = offset;
+  return CURL_SEEKFUNC_OK;
+}
 
 size_t WriteBody(char* data, size_t size, size_t count, void* user) {
   auto* transfer = static_cast<Transfer*>(user);
@@ -144,11 +174,22 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   } else if (request.method == "GET") {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   } else {
-    // POSTFIELDS sends the borrowed body without copying; CUSTOMREQUEST sets the method.
+    // POSTFIELDS sends the borrowed body without copying (without it libcurl pulls the body
+    // from READFUNCTION); CUSTOMREQUEST sets the method.
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    if (request.read_body) {
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body_size));
+      curl_easy_setopt(curl, CURLOPT_READFUNCTION, ReadBody);
+      curl_easy_setopt(curl, CURLOPT_READDATA, &transfer);
+      curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, SeekBody);
+      curl_easy_setopt(curl, CURLOPT_SEEKDATA, &transfer);
+      curl_easy_setopt(curl, CURLOPT_UPLOAD_BUFFERSIZE, kUploadBufferBytes);
+    } else {
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    }
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   CURLcode code = curl_easy_perform(curl);
@@ -163,6 +204,7 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
     curl_easy_cleanup(curl);
     std::string what = request.method + " " + request.url.substr(0, request.url.find('?'));
     if (transfer.aborted_by_sink) return Status::IoError(what + ": response sink failed");
+    if (!transfer.read_error.ok()) return transfer.read_error.WithContext(what);
     if (code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL) {
       return Status::InvalidArgument(what + ": " + curl_easy_strerror(code));
     }

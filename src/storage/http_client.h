@@ -27,6 +27,11 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   /// Borrowed request body (PUT/POST); must outlive Send().
   std::string_view body;
+  /// Instead of `body`: `body_size` bytes pulled from this callback as libcurl sends them, so a
+  /// large body is never held in memory. It fills `buffer` with up to `max` bytes at `offset`
+  /// and returns how many (0 only at the end); an error aborts the request.
+  std::function<Result<size_t>(int64_t offset, char* buffer, size_t max)> read_body;
+  int64_t body_size = 0;
   /// When set, the response body is streamed here instead of kept in HttpResponse::body.
   /// Returning false aborts the transfer.
   std::function<bool(std::string_view)> on_body;

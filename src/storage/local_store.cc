@@ -1,5 +1,7 @@
 #include "storage/local_store.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -132,6 +134,29 @@ class LocalStore final : public ObjectStore {
     std::error_code error;
     fs::create_directories(fs::path(path).parent_path(), error);
     if (error) return Status::IoError(path + ": " + error.message());
+    // if_match: compare and replace under an exclusive lock of the object's directory (every
+    // conditional writer takes it), so two writers cannot both see the old version.
+    int dir_lock = -1;
+    struct Unlock {
+      int* fd;
+      ~Unlock() {
+        if (*fd >= 0) ::close(*fd);  // closing releases the flock
+      }
+    } unlock{&dir_lock};
+    if (!options.if_match.empty()) {
+      std::string dir = fs::path(path).parent_path().string();
+      dir_lock = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (dir_lock < 0 || ::flock(dir_lock, LOCK_EX) != 0) return ErrnoStatus(dir, errno);
+      auto current = Head(key);
+      if (!current.ok() && current.status().code() != StatusCode::kNotFound) {
+        return current.status();
+      }
+      if (!current.ok() || current->version() != options.if_match) {
+        return Status::InvalidArgument("conflict: " + DisplayName(key) + " changed (expected version " +
+                                       options.if_match + ", found " +
+                                       (current.ok() ? current->version() : "none") + ")");
+      }
+    }
     // if_absent: commit (fsync) under a private name first, then link() it to the final name;
     // link fails with EEXIST atomically, where rename() would replace an existing object.
     std::string target = path;

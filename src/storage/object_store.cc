@@ -39,4 +39,9 @@ bool IsObjectStoreUrl(std::string_view url) {
   return url.rfind("s3://", 0) == 0 || url.rfind("gs://", 0) == 0;
 }
 
+bool IsConflict(const Status& status) {
+  return status.code() == StatusCode::kInvalidArgument &&
+         status.message().find("conflict: ") != std::string::npos;
+}
+
 }  // namespace sluice

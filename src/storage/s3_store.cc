@@ -23,6 +23,7 @@ namespace {
 constexpr const char* kEmptySha256 =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 constexpr const char* kShaMetaHeader = "x-amz-meta-sluice-sha256";
+constexpr const char* kUserMetaPrefix = "x-amz-meta-";
 // S3 limits: at most 10,000 parts, each at least 5 MiB except the last.
 constexpr int64_t kMaxParts = 10'000;
 constexpr int64_t kMinPartSize = 5ll << 20;
@@ -123,6 +124,11 @@ class S3Store final : public ObjectStore {
       info.etag = StripQuotes(response.Header("etag"));
       if (IsHexMd5(info.etag)) info.md5_hex = info.etag;
       info.sha256_hex = response.Header(kShaMetaHeader);
+      for (const auto& [name, value] : response.headers) {
+        if (name.rfind(kUserMetaPrefix, 0) == 0 && name != kShaMetaHeader) {
+          info.metadata[name.substr(std::string_view(kUserMetaPrefix).size())] = value;
+        }
+      }
       return Status::OK();
     });
     SLUICE_RETURN_IF_ERROR(status);
@@ -220,7 +226,8 @@ class S3Store final : public ObjectStore {
 
   Result<HttpResponse> Send(const std::string& method, const std::string& full_key,
                             const QueryParams& query, const Headers& headers, std::string_view body,
-                            const std::string& payload_sha256) {
+                            const std::string& payload_sha256,
+                            const UploadSource* streamed_body = nullptr) {
     SigV4Input input;
     input.method = method;
     input.host = host_;
@@ -239,6 +246,12 @@ class S3Store final : public ObjectStore {
     request.headers = headers;
     request.headers.insert(request.headers.end(), auth.begin(), auth.end());
     request.body = body;
+    if (streamed_body != nullptr) {
+      request.body_size = streamed_body->size();
+      request.read_body = [streamed_body](int64_t offset, char* buffer, size_t max) {
+        return streamed_body->ReadInto(offset, buffer, max);
+      };
+    }
     requests_.fetch_add(1);
     return http_.Send(request);
   }
@@ -253,6 +266,10 @@ class S3Store final : public ObjectStore {
                          (code.empty() ? "" : " " + code) + (message.empty() ? "" : ": " + message);
     detail = Redact(detail);
     long status = response.status;
+    if (status == 501 && code == "NotImplemented") {
+      // Swift's s3api (2.30): "Conditional object PUTs are not supported." Not retryable.
+      return Status::NotSupported(what + ": " + detail);
+    }
     if (status == 408 || status == 429 || status >= 500) {
       return Status::Unavailable(what + ": " + detail);
     }
@@ -278,15 +295,26 @@ class S3Store final : public ObjectStore {
     return Status::InvalidArgument(what + ": " + detail);
   }
 
+  static void AddMetadata(const PutOptions& options, Headers* headers) {
+    for (const auto& [name, value] : options.metadata) {
+      headers->emplace_back(kUserMetaPrefix + name, value);
+    }
+  }
+
   Result<ObjectInfo> Upload(std::string_view key, const UploadSource& source,
                             const PutOptions& options) {
     std::string sha = options.sha256_hex;
     std::string md5_hex;
-    if (sha.empty() || source.size() < options_.multipart_threshold) {
-      SLUICE_RETURN_IF_ERROR(source.Digest(&md5_hex, &sha, nullptr));
-    }
+    // A caller-given sha256 (the file's, computed when it was written) is the signed payload
+    // hash: S3 and Swift verify the body against it (XAmzContentSHA256Mismatch / BadDigest), so
+    // a single PUT needs no second pass over the bytes for Content-MD5.
+    if (sha.empty()) SLUICE_RETURN_IF_ERROR(source.Digest(&md5_hex, &sha, nullptr));
     if (source.size() < options_.multipart_threshold) {
       return PutSingle(key, source, options, sha, md5_hex);
+    }
+    if (options.if_absent || !options.if_match.empty()) {
+      return Status::NotSupported(DisplayName(key) +
+                                  ": conditional puts of objects above the multipart threshold");
     }
     return PutMultipart(key, source, options, sha);
   }
@@ -294,20 +322,25 @@ class S3Store final : public ObjectStore {
   Result<ObjectInfo> PutSingle(std::string_view key, const UploadSource& source,
                                const PutOptions& options, const std::string& sha,
                                const std::string& md5_hex) {
-    SLUICE_ASSIGN_OR_RETURN(std::string md5_base64, HexDecode(md5_hex));
-    md5_base64 = Base64Encode(md5_base64);
-    std::string data;
-    SLUICE_RETURN_IF_ERROR(source.ReadAt(0, source.size(), &data));
+    SLUICE_ASSIGN_OR_RETURN(std::string md5_raw, HexDecode(md5_hex));
+    SLUICE_ASSIGN_OR_RETURN(std::string sha_raw, HexDecode(sha));
     ObjectInfo info;
     Status status = retrier_.Run([&](int) -> Status {
-      Headers headers = {{"Content-MD5", md5_base64},
-                         {"Content-Type", options.content_type},
+      // x-amz-checksum-sha256: the checksum S3 stores with the object (and that Object Lock
+      // buckets require when there is no Content-MD5).
+      Headers headers = {{"Content-Type", options.content_type},
+                         {"x-amz-checksum-sha256", Base64Encode(sha_raw)},
                          {kShaMetaHeader, sha}};
+      if (!md5_raw.empty()) headers.emplace_back("Content-MD5", Base64Encode(md5_raw));
+      AddMetadata(options, &headers);
       if (options.if_absent) headers.emplace_back("If-None-Match", "*");
-      SLUICE_ASSIGN_OR_RETURN(auto response, Send("PUT", FullKey(key), {}, headers, data, sha));
+      if (!options.if_match.empty()) headers.emplace_back("If-Match", "\"" + options.if_match + "\"");
+      // The body is streamed from the source: a part file is never held in memory.
+      SLUICE_ASSIGN_OR_RETURN(auto response,
+                              Send("PUT", FullKey(key), {}, headers, {}, sha, &source));
       SLUICE_RETURN_IF_ERROR(Check(response, key));
       std::string etag = StripQuotes(response.Header("etag"));
-      if (IsHexMd5(etag) && etag != md5_hex) {
+      if (!md5_hex.empty() && IsHexMd5(etag) && etag != md5_hex) {
         return Status::Corruption("PUT " + DisplayName(key) + ": server ETag " + etag +
                                   " differs from local MD5 " + md5_hex);
       }
@@ -318,7 +351,7 @@ class S3Store final : public ObjectStore {
     bytes_uploaded_ += source.size();
     info.key = std::string(key);
     info.size = source.size();
-    info.md5_hex = md5_hex;
+    info.md5_hex = md5_hex.empty() && IsHexMd5(info.etag) ? info.etag : md5_hex;
     info.sha256_hex = sha;
     return info;
   }
@@ -334,6 +367,7 @@ class S3Store final : public ObjectStore {
     std::string upload_id;
     Status status = retrier_.Run([&](int) -> Status {
       Headers headers = {{"Content-Type", options.content_type}, {kShaMetaHeader, sha}};
+      AddMetadata(options, &headers);
       SLUICE_ASSIGN_OR_RETURN(auto response,
                               Send("POST", full_key, {{"uploads", ""}}, headers, {}, kEmptySha256));
       SLUICE_RETURN_IF_ERROR(Check(response, key));

@@ -17,6 +17,7 @@
 #include "common/atomic_file.h"
 #include "storage/hashing.h"
 #include "storage/object_url.h"
+#include "storage/upload_source.h"
 
 namespace sluice::storage {
 namespace {
@@ -83,6 +84,190 @@ Result<std::vector<std::string>> FindTableDirs(const std::string& local_dir) {
   return out;
 }
 
+std::string PublishedName(const std::string& file, const std::string& sha256_hex) {
+  size_t slash = file.rfind('/');
+  size_t base = slash == std::string::npos ? 0 : slash + 1;
+  size_t dot = file.rfind('.');
+  if (dot == std::string::npos || dot <= base) dot = file.size();
+  return file.substr(0, dot) + "-" + sha256_hex.substr(0, 16) + file.substr(dot);
+}
+
+namespace {
+
+constexpr const char* kValidationReport = "_validation.json";
+constexpr const char* kRejectsDir = "_rejects";
+
+// A file to publish: the manifest's parts, then the validation report and rejected rows.
+struct PublishItem {
+  ManifestFile file;
+  bool part = true;  // false: report/rejects (kept locally, not in "files")
+};
+
+// The validation outputs a --contract extract leaves next to the parts.
+Result<std::vector<PublishItem>> ValidationFiles(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code error;
+  if (fs::is_regular_file(fs::path(dir) / kValidationReport, error)) {
+    names.push_back(kValidationReport);
+  }
+  if (fs::is_directory(fs::path(dir) / kRejectsDir, error)) {
+    for (const auto& entry : fs::directory_iterator(fs::path(dir) / kRejectsDir, error)) {
+      std::string name = entry.path().filename().string();
+      if (entry.is_regular_file(error) && !AtomicFile::IsTemporaryName(name)) {
+        names.push_back(std::string(kRejectsDir) + "/" + name);
+      }
+    }
+  }
+  std::sort(names.begin(), names.end());
+  std::vector<PublishItem> out;
+  for (const auto& name : names) {
+    SLUICE_ASSIGN_OR_RETURN(auto digests, DigestFile(dir + "/" + name));
+    out.push_back({{name, digests.size, digests.sha256_hex}, false});
+  }
+  return out;
+}
+
+json FileEntry(const ManifestFile& file, const std::string& published) {
+  return {{"file", published}, {"bytes", file.bytes}, {"sha256", file.sha256}};
+}
+
+// The manifest readers of the remote table see: the local one with published names.
+std::string RemoteManifest(json manifest, const std::vector<PublishItem>& items) {
+  std::map<std::string, std::string> names;
+  json rejects = json::array();
+  json report;
+  for (const auto& item : items) {
+    std::string published = PublishedName(item.file.file, item.file.sha256);
+    if (item.part) {
+      names[item.file.file] = published;
+    } else if (item.file.file == kValidationReport) {
+      report = FileEntry(item.file, published);
+    } else {
+      rejects.push_back(FileEntry(item.file, published));
+    }
+  }
+  for (auto& entry : manifest["files"]) entry["file"] = names.at(entry["file"].get<std::string>());
+  if (!report.is_null() || !rejects.empty()) {
+    manifest["validation"] = {{"report", report}, {"rejects", rejects}};
+  }
+  return manifest.dump(2) + "\n";
+}
+
+// Uploads one item unless the store already has it (name, size and sha256); returns whether
+// it was skipped.
+Result<bool> UploadItem(ObjectStore* store, const std::map<std::string, ObjectInfo>& remote,
+                        const std::map<std::string, std::string>& verified,
+                        const std::string& key, const std::string& local,
+                        const ManifestFile& file) {
+  auto known = verified.find(key);
+  if (known != verified.end() && known->second == file.sha256) return true;
+  auto found = remote.find(key);
+  if (found != remote.end() && found->second.size == file.bytes) {
+    auto head = store->Head(key);
+    if (head.ok() && head->sha256_hex == file.sha256) return true;
+  }
+  if (::access(local.c_str(), F_OK) != 0) {
+    return Status::NotFound(local + ": listed in the manifest but missing locally and not yet " +
+                            "published at " + store->DisplayName(key));
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto source, UploadSource::OpenFile(local));
+  std::string sha256;
+  SLUICE_RETURN_IF_ERROR(source->Digest(nullptr, &sha256, nullptr));
+  if (source->size() != file.bytes || sha256 != file.sha256) {
+    return Status::Corruption(local + ": size/sha256 (" + std::to_string(source->size()) + ", " +
+                              sha256 + ") differ from the manifest (" +
+                              std::to_string(file.bytes) + ", " + file.sha256 + ")");
+  }
+  PutOptions put;
+  put.sha256_hex = file.sha256;
+  SLUICE_ASSIGN_OR_RETURN(auto info, store->PutFile(key, local, put));
+  if (info.size != file.bytes) {
+    return Status::Corruption(store->DisplayName(key) + ": stored size " +
+                              std::to_string(info.size) + " != " + std::to_string(file.bytes));
+  }
+  return false;
+}
+
+// Every key the commit will list must be stored with its size (a concurrent publisher's
+// cleanup could have removed one since it was uploaded).
+Status CheckStored(ObjectStore* store, const std::string& list_prefix,
+                   const std::map<std::string, int64_t>& expected) {
+  SLUICE_ASSIGN_OR_RETURN(auto listed, store->List(list_prefix));
+  std::map<std::string, int64_t> sizes;
+  for (const auto& info : listed) sizes[info.key] = info.size;
+  for (const auto& [key, bytes] : expected) {
+    auto found = sizes.find(key);
+    if (found == sizes.end() || found->second != bytes) {
+      return Status::Unavailable(store->DisplayName(key) +
+                                 ": uploaded but no longer stored with its size before the "
+                                 "manifest commit (another run cleaning up the table?)");
+    }
+  }
+  return Status::OK();
+}
+
+// Keys a (winning) manifest lists.
+std::set<std::string> ListedKeys(const std::string& manifest_text,
+                                 const std::string& remote_prefix) {
+  std::set<std::string> keys;
+  json manifest = json::parse(manifest_text, nullptr, false);
+  if (!manifest.is_object()) return keys;
+  auto add = [&](const json& entry) {
+    if (entry.is_object() && entry.contains("file") && entry["file"].is_string()) {
+      keys.insert(JoinKey(remote_prefix, entry["file"].get<std::string>()));
+    }
+  };
+  if (manifest.contains("files") && manifest["files"].is_array()) {
+    for (const auto& entry : manifest["files"]) add(entry);
+  }
+  if (manifest.contains("validation") && manifest["validation"].is_object()) {
+    add(manifest["validation"].value("report", json()));
+    for (const auto& entry : manifest["validation"].value("rejects", json::array())) add(entry);
+  }
+  return keys;
+}
+
+// Deletes `keys` on up to `threads` threads (the deletes after the commit are the tail of a
+// publish: in parallel they cost a few round trips instead of one per object).
+Status DeleteAll(ObjectStore* store, const std::vector<std::string>& keys, int threads) {
+  std::atomic<size_t> next{0};
+  std::mutex mutex;
+  Status first_error;
+  auto worker = [&]() {
+    for (size_t index = next.fetch_add(1); index < keys.size(); index = next.fetch_add(1)) {
+      Status status = store->Delete(keys[index]);
+      if (!status.ok()) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (first_error.ok()) first_error = status;
+        return;
+      }
+    }
+  };
+  int count = std::max(1, std::min<int>(threads, static_cast<int>(keys.size())));
+  std::vector<std::thread> pool;
+  for (int thread_idx = 1; thread_idx < count; ++thread_idx) pool.emplace_back(worker);
+  worker();
+  for (auto& thread : pool) thread.join();
+  return first_error;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> UploadValidationFiles(ObjectStore* store,
+                                                       const std::string& local_table_dir,
+                                                       const std::string& remote_prefix) {
+  SLUICE_ASSIGN_OR_RETURN(auto items, ValidationFiles(local_table_dir));
+  std::vector<std::string> keys;
+  for (const auto& item : items) {
+    std::string key = JoinKey(remote_prefix, PublishedName(item.file.file, item.file.sha256));
+    SLUICE_RETURN_IF_ERROR(
+        UploadItem(store, {}, {}, key, local_table_dir + "/" + item.file.file, item.file)
+            .status());
+    keys.push_back(key);
+  }
+  return keys;
+}
+
 Result<PublishReport> PublishTable(ObjectStore* store, const std::string& local_table_dir,
                                    const std::string& remote_prefix,
                                    const PublishOptions& options) {
@@ -92,12 +277,23 @@ Result<PublishReport> PublishTable(ObjectStore* store, const std::string& local_
   }
   PublishReport report;
   report.table_prefix = remote_prefix;
+  const std::string manifest_key = JoinKey(remote_prefix, kManifestName);
   std::string manifest_path = local_table_dir + "/" + kManifestName;
   SLUICE_ASSIGN_OR_RETURN(std::string manifest_text, ReadWhole(manifest_path));
   SLUICE_ASSIGN_OR_RETURN(auto files, ParseManifestFiles(manifest_text, manifest_path));
+  ManifestVersion base;
+  if (options.base) {
+    base = *options.base;
+  } else {
+    SLUICE_ASSIGN_OR_RETURN(base, ObserveManifest(store, manifest_key));
+  }
+  std::vector<PublishItem> items;
+  for (auto& file : files) items.push_back({std::move(file), true});
+  SLUICE_ASSIGN_OR_RETURN(auto validation_files, ValidationFiles(local_table_dir));
+  items.insert(items.end(), validation_files.begin(), validation_files.end());
 
   // Abort multipart uploads a dead run left under this prefix (test 9).
-  std::string list_prefix = remote_prefix.empty() ? "" : remote_prefix + "/";
+  std::string list_prefix = remote_prefix + "/";
   SLUICE_ASSIGN_OR_RETURN(auto pending, store->ListPendingUploads(list_prefix));
   for (const auto& upload : pending) {
     SLUICE_RETURN_IF_ERROR(store->AbortPendingUpload(upload));
@@ -118,86 +314,93 @@ Result<PublishReport> PublishTable(ObjectStore* store, const std::string& local_
         if (!first_error.ok()) return;
       }
       size_t index = next.fetch_add(1);
-      if (index >= files.size()) return;
-      const ManifestFile& file = files[index];
-      std::string key = JoinKey(remote_prefix, file.file);
+      if (index >= items.size()) return;
+      const PublishItem& item = items[index];
+      const ManifestFile& file = item.file;
+      std::string key = JoinKey(remote_prefix, PublishedName(file.file, file.sha256));
       std::string local = local_table_dir + "/" + file.file;
-      Status status;
-      bool skipped = false;
-      auto found = remote.find(key);
-      if (found != remote.end() && found->second.size == file.bytes) {
-        auto head = store->Head(key);
-        if (head.ok() && head->sha256_hex == file.sha256) skipped = true;
-      }
-      bool local_exists = ::access(local.c_str(), F_OK) == 0;
-      if (!skipped) {
-        if (!local_exists) {
-          status = Status::NotFound(local +
-                                    ": listed in the manifest but missing locally and "
-                                    "not yet published at " +
-                                    store->DisplayName(key));
-        } else {
-          auto digests = DigestFile(local);
-          if (!digests.ok()) {
-            status = digests.status();
-          } else if (digests->size != file.bytes || digests->sha256_hex != file.sha256) {
-            status =
-                Status::Corruption(local + ": size/sha256 (" + std::to_string(digests->size) +
-                                   ", " + digests->sha256_hex + ") differ from the manifest (" +
-                                   std::to_string(file.bytes) + ", " + file.sha256 + ")");
-          } else {
-            PutOptions put;
-            put.sha256_hex = file.sha256;
-            auto info = store->PutFile(key, local, put);
-            status = info.status();
-            if (info.ok() && info->size != file.bytes) {
-              status = Status::Corruption(store->DisplayName(key) + ": stored size " +
-                                          std::to_string(info->size) +
-                                          " != " + std::to_string(file.bytes));
-            }
-          }
-        }
-      }
-      if (status.ok() && options.delete_local && local_exists) {
-        if (::unlink(local.c_str()) != 0 && errno != ENOENT) status = ErrnoStatus(local, errno);
+      auto skipped = UploadItem(store, remote, options.verified, key, local, file);
+      Status status = skipped.status();
+      // Report and rejects stay local: a rerun publishes them again (they are not listed).
+      bool delete_local = status.ok() && options.delete_local && item.part;
+      bool deleted = false;
+      if (delete_local && ::unlink(local.c_str()) == 0) {
+        deleted = true;
+      } else if (delete_local && errno != ENOENT) {
+        status = ErrnoStatus(local, errno);
       }
       std::lock_guard<std::mutex> lock(mutex);
       if (!status.ok()) {
         if (first_error.ok()) first_error = status;
         return;
       }
-      if (skipped) {
+      if (*skipped) {
         ++report.files_skipped;
       } else {
         ++report.files_uploaded;
         report.bytes_uploaded += file.bytes;
       }
-      if (options.delete_local && local_exists) ++report.local_deleted;
-      if (options.on_file) options.on_file(file.file, file.bytes, skipped);
+      if (deleted) ++report.local_deleted;
+      if (options.on_file) options.on_file(file.file, file.bytes, *skipped);
     }
   };
-  int threads = std::max(1, std::min<int>(options.parallel_files, static_cast<int>(files.size())));
+  int threads = std::max(1, std::min<int>(options.parallel_files, static_cast<int>(items.size())));
   std::vector<std::thread> pool;
   for (int thread_idx = 1; thread_idx < threads; ++thread_idx) pool.emplace_back(worker);
   worker();
   for (auto& thread : pool) thread.join();
-  SLUICE_RETURN_IF_ERROR(first_error);
 
-  // Commit point: every listed part is verified remotely; now the manifest.
-  SLUICE_RETURN_IF_ERROR(store
-                             ->Put(JoinKey(remote_prefix, kManifestName), manifest_text,
-                                   PutOptions{.content_type = "application/json"})
-                             .status());
-
-  // Clean up what the manifest does not list.
-  std::set<std::string> listed;
-  for (const auto& file : files) listed.insert(JoinKey(remote_prefix, file.file));
-  listed.insert(JoinKey(remote_prefix, kManifestName));
-  for (const auto& [key, info] : remote) {
-    if (listed.count(key)) continue;
-    SLUICE_RETURN_IF_ERROR(store->Delete(key));
-    ++report.stale_deleted;
+  std::map<std::string, int64_t> expected;  // key -> bytes of everything the manifest lists
+  for (const auto& item : items) {
+    std::string key = JoinKey(remote_prefix, PublishedName(item.file.file, item.file.sha256));
+    expected[key] = item.file.bytes;
+    if (item.part) report.keys.push_back(key);
   }
+  Status status = first_error;
+  if (status.ok()) status = CheckStored(store, list_prefix, expected);
+  std::string remote_manifest;
+  if (status.ok()) {
+    remote_manifest = RemoteManifest(json::parse(manifest_text), items);
+    auto committed =
+        CommitManifest(store, manifest_key, remote_manifest, base, options.on_warning);
+    status = committed.status();
+    if (committed.ok()) report.conditional = committed->conditional;
+  }
+  if (!status.ok()) {
+    // A failure caused by a run that committed meanwhile is that run's win: say so.
+    auto now = ObserveManifest(store, manifest_key);
+    bool superseded = now.ok() && (now->exists != base.exists || now->version != base.version);
+    if (superseded || IsConflict(status)) {
+      // The loser removes its files that the winner does not list (best effort; the winner's
+      // next publish would remove them too), including those its uploader sent earlier.
+      auto winner = store->Get(manifest_key);
+      if (winner.ok() && *winner != remote_manifest) {
+        std::set<std::string> keep = ListedKeys(*winner, remote_prefix);
+        for (const auto& [key, bytes] : expected) {
+          if (!keep.count(key)) (void)store->Delete(key);
+        }
+      }
+      if (!IsConflict(status)) {
+        status = Status::InvalidArgument("conflict: another run published " +
+                                         store->DisplayName(manifest_key) +
+                                         " while this one ran; this run published nothing (" +
+                                         status.message() + ")");
+      }
+    }
+    return status;
+  }
+
+  // Clean up what the manifest does not list, unless another run has replaced it already
+  // (its objects are not ours to judge).
+  auto stored = store->Get(manifest_key);
+  if (!stored.ok() || *stored != remote_manifest) return report;
+  expected[manifest_key] = 0;
+  std::vector<std::string> stale;
+  for (const auto& [key, info] : remote) {
+    if (!expected.count(key)) stale.push_back(key);
+  }
+  SLUICE_RETURN_IF_ERROR(DeleteAll(store, stale, options.parallel_files));
+  report.stale_deleted = static_cast<int64_t>(stale.size());
   return report;
 }
 

@@ -68,6 +68,25 @@ Status UploadSource::ReadAt(int64_t offset, int64_t length, std::string* out) co
   return Status::OK();
 }
 
+Result<size_t> UploadSource::ReadInto(int64_t offset, char* buffer, size_t max) const {
+  if (offset < 0 || offset > size_) return Status::Internal("read past the end of " + name_);
+  size_t want = std::min<size_t>(max, static_cast<size_t>(size_ - offset));
+  if (fd_ < 0) {
+    std::copy_n(memory_.data() + offset, want, buffer);
+    return want;
+  }
+  while (true) {
+    ssize_t got = ::pread(fd_, buffer, want, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return ErrnoStatus(name_, errno);
+    if (got == 0 && want > 0) {
+      return Status::IoError(name_ + ": file shrank during upload (at offset " +
+                             std::to_string(offset) + ")");
+    }
+    return static_cast<size_t>(got);
+  }
+}
+
 Status UploadSource::Digest(std::string* md5_hex, std::string* sha256_hex, uint32_t* crc32c) const {
   Md5 md5;
   Sha256 sha;
@@ -75,11 +94,12 @@ Status UploadSource::Digest(std::string* md5_hex, std::string* sha256_hex, uint3
   std::string block;
   // 1 MiB: full disk throughput with a bounded buffer.
   constexpr int64_t kBlock = 1 << 20;
+  // Only the digests asked for: each costs a pass over the bytes' CPU time.
   for (int64_t offset = 0; offset < size_; offset += kBlock) {
     SLUICE_RETURN_IF_ERROR(ReadAt(offset, std::min(kBlock, size_ - offset), &block));
-    md5.Update(block);
-    sha.Update(block.data(), block.size());
-    crc = Crc32c(block.data(), block.size(), crc);
+    if (md5_hex) md5.Update(block);
+    if (sha256_hex) sha.Update(block.data(), block.size());
+    if (crc32c) crc = Crc32c(block.data(), block.size(), crc);
   }
   if (md5_hex) *md5_hex = HexEncode(md5.Raw());
   if (sha256_hex) *sha256_hex = sha.HexDigest();

@@ -24,7 +24,11 @@ class UploadSource {
   int64_t size() const { return size_; }
   /// Replaces *out with bytes [offset, offset+length). A short file is kIoError.
   Status ReadAt(int64_t offset, int64_t length, std::string* out) const;
-  /// Whole-source digests (md5 hex, sha256 hex, crc32c), read in 1 MiB blocks.
+  /// Copies up to `max` bytes at `offset` into `buffer` (a streamed request body); returns how
+  /// many (0 at the end).
+  Result<size_t> ReadInto(int64_t offset, char* buffer, size_t max) const;
+  /// Whole-source digests (md5 hex, sha256 hex, crc32c), read in 1 MiB blocks; a null pointer
+  /// skips that digest.
   Status Digest(std::string* md5_hex, std::string* sha256_hex, uint32_t* crc32c) const;
   const std::string& name() const { return name_; }
 

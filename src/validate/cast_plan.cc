@@ -214,6 +214,29 @@ CastStats::Column* StatsColumn(CastStats* stats, const std::string& column,
   return &stats->columns.back();
 }
 
+bool IsAsciiSpace(char ch) {
+  return ch == ' ' || (ch >= '\t' && ch <= '\r');  // \t \n \v \f \r, as TrimAscii
+}
+
+// True when a text cast would leave every value of `src` as it is (the usual case for a clean
+// column): no value has whitespace to trim at either end, none is empty (with empty_as_null).
+bool TextUnchanged(const ColumnVector& src, const CastSpec& spec) {
+  const auto* data = reinterpret_cast<const char*>(src.values().data());
+  const std::vector<uint32_t>& offsets = src.offsets();
+  const int64_t rows = src.size();
+  for (int64_t row = 0; row < rows; ++row) {
+    const uint32_t begin = offsets[static_cast<size_t>(row)];
+    const uint32_t end = offsets[static_cast<size_t>(row) + 1];
+    if (begin == end) {
+      // NULLs have empty spans too; they stay NULL.
+      if (spec.empty_as_null && src.IsValid(row)) return false;
+      continue;
+    }
+    if (spec.trim && (IsAsciiSpace(data[begin]) || IsAsciiSpace(data[end - 1]))) return false;
+  }
+  return true;
+}
+
 std::string Quote(std::string_view text) {
   std::string out;
   AppendJsonString(text, &out);
@@ -224,6 +247,17 @@ std::string Quote(std::string_view text) {
 
 Status CastPlan::Apply(const ColumnBatch& in, ColumnBatch* out, RejectSink* rejects,
                        CastStats* stats) const {
+  return Run(in, nullptr, out, rejects, stats);
+}
+
+Status CastPlan::ApplyTaking(ColumnBatch* in, ColumnBatch* out, RejectSink* rejects,
+                             CastStats* stats) const {
+  return Run(*in, in, out, rejects, stats);
+}
+
+// `take` is `in` when its unchanged columns may be moved out (ApplyTaking), else null.
+Status CastPlan::Run(const ColumnBatch& in, ColumnBatch* take, ColumnBatch* out,
+                     RejectSink* rejects, CastStats* stats) const {
   const Impl& impl = *impl_;
   const int64_t rows = in.num_rows();
   bool shape_ok = out->num_columns() == impl.output.num_columns();
@@ -238,17 +272,24 @@ Status CastPlan::Apply(const ColumnBatch& in, ColumnBatch* out, RejectSink* reje
     *out = ColumnBatch(impl.output);
   }
   Quarantine quarantine;
+  // Output columns equal to their source column: filled last, by a move when allowed.
+  std::vector<size_t> unchanged;
 
   for (size_t col = 0; col < impl.columns.size(); ++col) {
     const OutputColumn& plan = impl.columns[col];
     const ColumnVector& src = in.column(plan.source);
     ColumnVector& dst = out->column(static_cast<int>(col));
     if (plan.pass_through) {
-      dst = src;
+      unchanged.push_back(col);
       continue;
     }
     const CastSpec& spec = plan.spec;
     const std::string& out_name = impl.output.columns[col].name;
+    if ((spec.target == CastTarget::kString || spec.target == CastTarget::kKeep) &&
+        TextUnchanged(src, spec)) {
+      unchanged.push_back(col);  // nothing to trim or to turn into NULL: no row-by-row cast
+      continue;
+    }
     dst.Reserve(rows,
                 spec.target == CastTarget::kString ? static_cast<int64_t>(src.values().size()) : 0);
 
@@ -374,6 +415,17 @@ Status CastPlan::Apply(const ColumnBatch& in, ColumnBatch* out, RejectSink* reje
     }
   }
 
+  // Rejected rows need the source row as it arrived, so a batch with rejects is copied.
+  const bool move = take != nullptr && quarantine.count == 0;
+  for (size_t col : unchanged) {
+    const int source = impl.columns[col].source;
+    ColumnVector& dst = out->column(static_cast<int>(col));
+    if (move) {
+      std::swap(dst, take->column(source));  // *in gets dst's old buffers: same column type
+    } else {
+      dst = in.column(source);
+    }
+  }
   if (quarantine.count == 0) return Status::OK();
   // Compact: keep the rows that passed, send the others to the sink with their reasons.
   ColumnBatch kept(impl.output);

@@ -329,12 +329,22 @@ class ContractParser {
           table->table_checks.push_back(std::move(check));
         }
       } else if (key == "expression") {
-        CheckSpec check;
-        check.kind = CheckKind::kExpression;
-        check.location = Loc(it->first, path);
-        SLUICE_ASSIGN_OR_RETURN(std::string expression, Scalar(value, path));
-        check.args.push_back(std::move(expression));
-        table->table_checks.push_back(std::move(check));
+        // One SQL boolean expression, or a list of them.
+        std::vector<YAML::Node> items;
+        if (value.IsSequence()) {
+          if (value.size() == 0) return Error(value, path, "empty list of expressions");
+          for (size_t idx = 0; idx < value.size(); ++idx) items.push_back(value[idx]);
+        } else {
+          items.push_back(value);
+        }
+        for (const YAML::Node& item : items) {
+          CheckSpec check;
+          check.kind = CheckKind::kExpression;
+          check.location = Loc(value.IsSequence() ? item : it->first, path);
+          SLUICE_ASSIGN_OR_RETURN(std::string expression, Scalar(item, path));
+          check.args.push_back(std::move(expression));
+          table->table_checks.push_back(std::move(check));
+        }
       } else {
         return Error(it->first, path,
                      "unknown table check (expected row_count, unique, expression)");

@@ -9,6 +9,9 @@
 
 #include "common/value_format.h"
 #include "sluice/validate.h"
+#include "validate/fixed_key_codec.h"
+#include "validate/expression_check.h"
+#include "validate/fixed_key_set.h"
 #include "validate/regex_matcher.h"
 #include "validate/row_copy.h"
 #include "validate/text_parse.h"
@@ -19,6 +22,8 @@ namespace sluice {
 
 namespace {
 
+using validate::FixedKeyCodec;
+using validate::FixedKeySet;
 using validate::RegexMatcher;
 using validate::TypeNameOf;
 using validate::UniqueKeySet;
@@ -32,6 +37,35 @@ struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
 };
+
+// A string of <= 16 bytes packed into integers that, with the length, identify it: two
+// overlapping loads instead of a memcmp call (1-3 bytes: first, middle and last byte).
+struct ShortText {
+  uint64_t lo = 0;
+  uint64_t hi = 0;
+  uint64_t size = 0;
+  bool operator==(const ShortText&) const = default;
+};
+constexpr size_t kMaxShortText = 16;
+
+inline ShortText PackShort(const char* data, size_t size) {
+  ShortText out;
+  out.size = size;
+  if (size > 8) {
+    std::memcpy(&out.lo, data, 8);
+    std::memcpy(&out.hi, data + size - 8, 8);
+  } else if (size >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, data, 4);
+    std::memcpy(&hi, data + size - 4, 4);
+    out.lo = lo | (static_cast<uint64_t>(hi) << 32);
+  } else if (size > 0) {
+    const auto* bytes = reinterpret_cast<const uint8_t*>(data);
+    out.lo = bytes[0] | (static_cast<uint64_t>(bytes[size / 2]) << 8) |
+             (static_cast<uint64_t>(bytes[size - 1]) << 16);
+  }
+  return out;
+}
 
 struct Compiled {
   CheckKind kind = CheckKind::kType;
@@ -53,15 +87,24 @@ struct Compiled {
   std::unordered_set<std::string, StringHash, std::equal_to<>> bytes_set;
   // Allowed lists of up to kLinearAllowed strings are scanned: cheaper than hashing short text.
   std::vector<std::string> bytes_list;
+  // ... and when every one has <= 16 bytes (codes, statuses, currencies), compared as integers.
+  std::vector<ShortText> short_list;
   std::optional<RegexMatcher> regex;
   int64_t length = 0;
   std::vector<int> key_columns;  // unique / unique_columns
   int unique_index = -1;
+  // Keys of <= 8 bytes go to a FixedKeySet through this codec; others to a UniqueKeySet.
+  std::optional<FixedKeyCodec> fixed;
+  // The row key is the unique column itself: nothing to store per row.
+  bool row_is_key = false;
+  // kExpression, compiled by the query engine.
+  std::shared_ptr<const validate::ExpressionCheck> expression;
   int64_t row_min = -1;
   int64_t row_max = -1;
 };
 
 constexpr size_t kLinearAllowed = 16;
+
 
 struct Counter {
   int64_t count = 0;
@@ -126,6 +169,40 @@ inline __int128 LoadInt(const uint8_t* values, int32_t width, int64_t row) {
     for (int32_t idx = 0; idx < width; ++idx) value = (value << 8) | at[idx];
     return value;
   }
+}
+
+// True when no value of a signed INT32/INT64 column fails the min or max check `check`: the
+// allowed range as [lo, hi], then one subtraction and compare per value, OR-reduced without
+// branches. NULL slots are read too (their bytes are unspecified), so false means "look row by
+// row", not that a row fails.
+template <IntLoad L>
+bool NoneOutOfRange(const Compiled& check, const uint8_t* values, int64_t rows) {
+  constexpr __int128 kLow = INT64_MIN;
+  constexpr __int128 kHigh = INT64_MAX;
+  __int128 lo = kLow, hi = kHigh;
+  if (check.kind == CheckKind::kMin) {
+    lo = check.exclusive ? check.int_bound + 1 : check.int_bound;
+  } else {
+    hi = check.exclusive ? check.int_bound - 1 : check.int_bound;
+  }
+  if (lo > kHigh || hi < kLow || lo > hi) return false;
+  const auto low = static_cast<int64_t>(std::max(lo, kLow));
+  const uint64_t span = static_cast<uint64_t>(static_cast<int64_t>(std::min(hi, kHigh))) -
+                        static_cast<uint64_t>(low);
+  uint64_t outside = 0;
+  for (int64_t row = 0; row < rows; ++row) {
+    int64_t value;
+    if constexpr (L == IntLoad::kI32) {
+      int32_t narrow;
+      std::memcpy(&narrow, values + row * 4, 4);
+      value = narrow;
+    } else {
+      std::memcpy(&value, values + row * 8, 8);
+    }
+    outside |= static_cast<uint64_t>(static_cast<uint64_t>(value) - static_cast<uint64_t>(low) >
+                                     span);
+  }
+  return outside == 0;
 }
 
 double LoadDouble(const ColumnVector& col, int64_t row) {
@@ -203,17 +280,32 @@ class ChunkImpl : public ValidationChunk {
   std::string RowKey(const ColumnBatch& batch, int64_t row) const;
   void Fail(Counter* counter, const ColumnBatch& batch, int64_t row, int column);
   void RunCheck(const Compiled& check, Counter* counter, const ColumnBatch& batch);
+  Status ExpressionChecks(const Compiled& check, Counter* counter, const ColumnBatch& batch);
+  std::vector<int64_t> failing_rows_;
   template <IntLoad L>
   void IntChecks(const Compiled& check, Counter* counter, const ColumnBatch& batch);
   void CollectKeys(const Compiled& check, const ColumnBatch& batch);
+  void ShortAllowedCheck(const Compiled& check, Counter* counter, const ColumnBatch& batch);
+  void RegexCheck(const Compiled& check, Counter* counter, const ColumnBatch& batch);
 
   const ValidatorImpl* owner_;
   std::string label_;
   int64_t row_base_ = 0;  // row number of the next batch's first row
   int64_t rows_ = 0;
   std::vector<Counter> counters_;
-  // Per unique check: [u64 hash][u32 key length][key][u32 row-key length or ~0][row key]...
-  std::vector<std::vector<char>> keys_;
+  // Per unique check, until Commit():
+  struct Keys {
+    // generic: [u64 hash][u32 key length][key][u32 row-key length][row key]...
+    std::vector<char> generic;
+    // fixed: encoded keys, and unless the row key is the key, each row key's offset in `arena`
+    // ([u32 length or ~0 for NULL][bytes]).
+    std::vector<uint64_t> fixed;
+    std::vector<uint64_t> rows;
+    std::vector<char> arena;
+  };
+  void CollectFixedKeys(const Compiled& check, const ColumnBatch& batch);
+  void AppendRowKey(const ColumnBatch& batch, int64_t row, Keys* keys);
+  std::vector<Keys> keys_;
   std::string scratch_;
   CastStats cast_stats_;
 };
@@ -252,13 +344,15 @@ class ValidatorImpl : public ContractValidator {
   Result<ValidationReport> Finish() override;
   int64_t unique_memory_bytes() const override {
     int64_t total = 0;
-    for (const auto& set : sets_) total += set->memory_bytes();
+    for (const auto& set : sets_) total += set ? set->memory_bytes() : 0;
+    for (const auto& set : fixed_sets_) total += set ? set->memory_bytes() : 0;
     return total;
   }
   int64_t peak_unique_memory_bytes() const override { return peak_memory_; }
   int64_t spilled_runs() const override {
     int64_t total = 0;
-    for (const auto& set : sets_) total += set->runs();
+    for (const auto& set : sets_) total += set ? set->runs() : 0;
+    for (const auto& set : fixed_sets_) total += set ? set->runs() : 0;
     return total;
   }
 
@@ -269,10 +363,16 @@ class ValidatorImpl : public ContractValidator {
   int num_unique() const { return static_cast<int>(sets_.size()); }
   std::string FormatRowKey(std::string_view raw, const std::string& label) const;
   std::string FormatKey(const Compiled& check, std::string_view key) const;
+  /// A duplicate reported by a FixedKeySet, as a sample of `check` in `total`.
+  void AddFixedSample(const Compiled& check, uint64_t key, const FixedKeySet::RowKey* row,
+                      Counter* total) const;
 
  private:
   Status CompileColumnCheck(const CheckSpec& spec, int column, Compiled* out);
   Status CommitLocked(ChunkImpl* chunk);
+  Status CommitFixedLocked(const Compiled& check, ChunkImpl::Keys& keys, const std::string& label,
+                           Counter* total);
+  void UpdatePeakLocked();
   void AddSample(Counter* counter, FailureSample sample) const {
     if (static_cast<int>(counter->samples.size()) < options_.max_samples) {
       counter->samples.push_back(std::move(sample));
@@ -286,10 +386,15 @@ class ValidatorImpl : public ContractValidator {
   std::vector<Compiled> checks_;
   int key_column_ = -1;
   bool schema_ok_ = true;
+  int64_t unique_budget_ = 0;  // sum of the key sets' limits (each at least kMinUniqueSetBytes)
 
   std::mutex mutex_;  // guards everything below
   std::vector<Counter> totals_;
+  // Per unique check (by unique_index), one of the two.
   std::vector<std::unique_ptr<UniqueKeySet>> sets_;
+  std::vector<std::unique_ptr<FixedKeySet>> fixed_sets_;
+  // Chunk labels of committed rows: the tag of fixed-set row keys (a row number needs its chunk).
+  std::vector<std::string> labels_;
   int64_t rows_ = 0;
   int64_t peak_memory_ = 0;
   CastStats cast_totals_;
@@ -373,6 +478,13 @@ Status ValidatorImpl::CompileColumnCheck(const CheckSpec& spec, int column, Comp
       if (out->domain == Domain::kBool) out->domain = Domain::kInt;
       if (out->bytes_set.size() <= kLinearAllowed) {
         out->bytes_list.assign(out->bytes_set.begin(), out->bytes_set.end());
+        bool all_short = true;
+        for (const std::string& item : out->bytes_list) all_short &= item.size() <= kMaxShortText;
+        if (all_short) {
+          for (const std::string& item : out->bytes_list) {
+            out->short_list.push_back(PackShort(item.data(), item.size()));
+          }
+        }
       }
       std::sort(out->int_set.begin(), out->int_set.end());
       std::sort(out->double_set.begin(), out->double_set.end());
@@ -488,10 +600,17 @@ Status ValidatorImpl::Compile(const TableContract& contract) {
         check.detail = "combination (" + list + ") must be unique";
         break;
       }
-      case CheckKind::kExpression:
-        return Status::NotSupported(spec.location.ToString() +
-                                    "expression checks need the query engine, which is not "
-                                    "available yet");
+      case CheckKind::kExpression: {
+        auto compiled = validate::ExpressionCheck::Compile(spec.args[0], schema_);
+        if (!compiled.ok()) {
+          return Status(compiled.status().code(),
+                        spec.location.ToString() + compiled.status().message());
+        }
+        check.expression = std::move(*compiled);
+        check.column_name = "";
+        check.detail = spec.args[0];
+        break;
+      }
       default:
         return Status::InvalidArgument(spec.location.ToString() + "not a table check");
     }
@@ -502,16 +621,29 @@ Status ValidatorImpl::Compile(const TableContract& contract) {
     totals_[static_cast<size_t>(&check - checks_.data())].count = check.schema_failures;
     if (check.kind == CheckKind::kUnique || check.kind == CheckKind::kUniqueColumns) {
       check.unique_index = static_cast<int>(sets_.size());
-      sets_.push_back(std::make_unique<UniqueKeySet>(options_.spill_dir));
+      check.fixed = FixedKeyCodec::Make(schema_, check.key_columns);
+      check.row_is_key = check.fixed && check.key_columns.size() == 1 &&
+                         check.key_columns[0] == key_column_;
+      if (check.fixed) {
+        sets_.push_back(nullptr);
+        fixed_sets_.push_back(
+            std::make_unique<FixedKeySet>(options_.spill_dir, /*with_rows=*/!check.row_is_key));
+      } else {
+        sets_.push_back(std::make_unique<UniqueKeySet>(options_.spill_dir));
+        fixed_sets_.push_back(nullptr);
+      }
     }
   }
   // The budget is split evenly, so every set stays bounded without coordination. Each set gets
   // at least kMinUniqueSetBytes: below that runs become tiny and a table spills into thousands
   // of files (each an open descriptor until the merge) for no memory gain.
   constexpr int64_t kMinUniqueSetBytes = 1 << 20;
-  for (auto& set : sets_) {
-    set->set_memory_limit(std::max<int64_t>(
-        kMinUniqueSetBytes, options_.unique_memory_bytes / static_cast<int64_t>(sets_.size())));
+  for (size_t idx = 0; idx < sets_.size(); ++idx) {
+    int64_t limit = std::max<int64_t>(
+        kMinUniqueSetBytes, options_.unique_memory_bytes / static_cast<int64_t>(sets_.size()));
+    if (sets_[idx]) sets_[idx]->set_memory_limit(limit);
+    if (fixed_sets_[idx]) fixed_sets_[idx]->set_memory_limit(limit);
+    unique_budget_ += limit;
   }
   cast_totals_.max_samples = options_.max_samples;
   stream_cast_stats_.max_samples = options_.max_samples;
@@ -577,8 +709,13 @@ Status ValidatorImpl::CommitLocked(ChunkImpl* chunk) {
     total.count += part.count;
     for (FailureSample& sample : part.samples) AddSample(&total, std::move(sample));
     if (check.unique_index < 0) continue;
+    ChunkImpl::Keys& chunk_keys = chunk->keys_[static_cast<size_t>(check.unique_index)];
+    if (check.fixed) {
+      SLUICE_RETURN_IF_ERROR(CommitFixedLocked(check, chunk_keys, chunk->label_, &total));
+      continue;
+    }
     UniqueKeySet& set = *sets_[static_cast<size_t>(check.unique_index)];
-    const std::vector<char>& keys = chunk->keys_[static_cast<size_t>(check.unique_index)];
+    const std::vector<char>& keys = chunk_keys.generic;
     size_t pos = 0;
     while (pos < keys.size()) {
       uint64_t hash;
@@ -600,9 +737,47 @@ Status ValidatorImpl::CommitLocked(ChunkImpl* chunk) {
   }
   rows_ += chunk->rows_;
   cast_totals_.Merge(chunk->cast_stats_);
-  for (auto& set : sets_) SLUICE_RETURN_IF_ERROR(set->status());
-  peak_memory_ = std::max(peak_memory_, unique_memory_bytes());
+  for (auto& set : sets_) {
+    if (set) SLUICE_RETURN_IF_ERROR(set->status());
+  }
+  UpdatePeakLocked();
   return Status::OK();
+}
+
+void ValidatorImpl::UpdatePeakLocked() {
+  // Fixed sets know their own peak (a merge's output is transient); the sum of the parts' peaks
+  // bounds the peak of the whole.
+  int64_t total = 0;
+  for (const auto& set : sets_) total += set ? set->memory_bytes() : 0;
+  for (const auto& set : fixed_sets_) total += set ? set->peak_memory_bytes() : 0;
+  peak_memory_ = std::max(peak_memory_, total);
+}
+
+void ValidatorImpl::AddFixedSample(const Compiled& check, uint64_t key,
+                                   const FixedKeySet::RowKey* row, Counter* total) const {
+  if (static_cast<int>(total->samples.size()) >= options_.max_samples) return;
+  std::string raw = check.fixed->Decode(key);
+  std::string row_key;
+  if (check.row_is_key) {
+    row_key = FormatRowKey(raw, "");  // the row key is the value, whichever row it was
+  } else if (row == nullptr || row->null) {
+    row_key = "null";  // found only when merging spilled runs: the row is not known
+  } else {
+    row_key = FormatRowKey(row->bytes, labels_[row->tag]);
+  }
+  total->samples.push_back({std::move(row_key), FormatKey(check, raw)});
+}
+
+Status ValidatorImpl::CommitFixedLocked(const Compiled& check, ChunkImpl::Keys& keys,
+                                        const std::string& label, Counter* total) {
+  FixedKeySet& set = *fixed_sets_[static_cast<size_t>(check.unique_index)];
+  if (labels_.empty() || labels_.back() != label) labels_.push_back(label);
+  const auto tag = static_cast<uint32_t>(labels_.size() - 1);
+  return set.Add(keys.fixed.data(), keys.fixed.size(), keys.rows.data(),
+                 std::string_view(keys.arena.data(), keys.arena.size()), tag,
+                 [&](uint64_t key, const FixedKeySet::RowKey* row) {
+                   AddFixedSample(check, key, row, total);
+                 });
 }
 
 Result<ValidationReport> ValidatorImpl::Finish() {
@@ -620,7 +795,17 @@ Result<ValidationReport> ValidatorImpl::Finish() {
   for (size_t idx = 0; idx < checks_.size(); ++idx) {
     const Compiled& check = checks_[idx];
     Counter& total = totals_[idx];
-    if (check.unique_index >= 0) {
+    if (check.fixed) {
+      FixedKeySet& set = *fixed_sets_[static_cast<size_t>(check.unique_index)];
+      SLUICE_RETURN_IF_ERROR(set.Finish(
+                                    [&](uint64_t key, const FixedKeySet::RowKey* row) {
+                                      AddFixedSample(check, key, row, &total);
+                                    },
+                                    options_.max_samples)
+                                 .status());
+      // Every duplicate, found at a commit or now, is counted by the set.
+      total.count += set.duplicates();
+    } else if (check.unique_index >= 0) {
       UniqueKeySet& set = *sets_[static_cast<size_t>(check.unique_index)];
       SLUICE_ASSIGN_OR_RETURN(int64_t merged, set.Finish([&](std::string_view key) {
         // Duplicates found while merging spilled runs: the row is no longer known.
@@ -645,6 +830,10 @@ Result<ValidationReport> ValidatorImpl::Finish() {
     result.samples = std::move(total.samples);
     report.failures.push_back(std::move(result));
   }
+  UpdatePeakLocked();
+  report.unique_memory_peak_bytes = peak_memory_;
+  report.unique_memory_budget_bytes = unique_budget_;
+  report.unique_spilled_runs = spilled_runs();
   return report;
 }
 
@@ -664,7 +853,12 @@ void ChunkImpl::Reset(int64_t row_base) {
     counter.count = 0;
     counter.samples.clear();
   }
-  for (auto& keys : keys_) keys.clear();  // capacity kept for the next batch
+  for (auto& keys : keys_) {  // capacity kept for the next batch
+    keys.generic.clear();
+    keys.fixed.clear();
+    keys.rows.clear();
+    keys.arena.clear();
+  }
   cast_stats_ = CastStats{};
   cast_stats_.max_samples = owner_->max_samples();
 }
@@ -712,6 +906,12 @@ void ChunkImpl::IntChecks(const Compiled& check, Counter* counter, const ColumnB
         return false;
     }
   };
+  if constexpr (L == IntLoad::kI32 || L == IntLoad::kI64) {
+    if ((check.kind == CheckKind::kMin || check.kind == CheckKind::kMax) &&
+        NoneOutOfRange<L>(check, values, rows)) {
+      return;  // the usual case, decided by one branch-free pass
+    }
+  }
   for (int64_t row = 0; row < rows; ++row) {
     if (nulls && !col.IsValid(row)) continue;
     if (fails(LoadInt<L>(values, width, row))) [[unlikely]]
@@ -720,7 +920,8 @@ void ChunkImpl::IntChecks(const Compiled& check, Counter* counter, const ColumnB
 }
 
 void ChunkImpl::CollectKeys(const Compiled& check, const ColumnBatch& batch) {
-  std::vector<char>& out = keys_[static_cast<size_t>(check.unique_index)];
+  if (check.fixed) return CollectFixedKeys(check, batch);
+  std::vector<char>& out = keys_[static_cast<size_t>(check.unique_index)].generic;
   const int64_t rows = batch.num_rows();
   const bool multi = check.key_columns.size() > 1;
   const int key_column = owner_->key_column();
@@ -788,6 +989,128 @@ void ChunkImpl::CollectKeys(const Compiled& check, const ColumnBatch& batch) {
   }
 }
 
+void ChunkImpl::AppendRowKey(const ColumnBatch& batch, int64_t row, Keys* keys) {
+  // The key column's raw value (fixed bytes or text; length ~0 for NULL), or the row number.
+  std::string_view row_key;
+  uint32_t length;
+  int64_t ordinal = row_base_ + row;
+  const int key_column = owner_->key_column();
+  if (key_column >= 0) {
+    const ColumnVector& key = batch.column(key_column);
+    if (!key.IsValid(row)) {
+      length = 0xFFFFFFFFu;
+    } else {
+      row_key = key.width() == 0 ? key.BytesAt(row)
+                                 : std::string_view(reinterpret_cast<const char*>(key.FixedAt(row)),
+                                                    static_cast<size_t>(key.width()));
+      length = static_cast<uint32_t>(row_key.size());
+    }
+  } else {
+    row_key = {reinterpret_cast<const char*>(&ordinal), 8};
+    length = 8;
+  }
+  keys->rows.push_back(keys->arena.size());
+  const char* length_bytes = reinterpret_cast<const char*>(&length);
+  keys->arena.insert(keys->arena.end(), length_bytes, length_bytes + 4);
+  keys->arena.insert(keys->arena.end(), row_key.begin(), row_key.end());
+}
+
+void ChunkImpl::CollectFixedKeys(const Compiled& check, const ColumnBatch& batch) {
+  Keys& keys = keys_[static_cast<size_t>(check.unique_index)];
+  const FixedKeyCodec& codec = *check.fixed;
+  const int64_t rows = batch.num_rows();
+  bool any_nulls = false;
+  for (const auto& part : codec.parts()) any_nulls |= batch.column(part.column).has_nulls();
+  if (check.row_is_key && !any_nulls) {
+    // The common case (a primary key, its own row key): one tight loop, 8 bytes per row.
+    const FixedKeyCodec::Part& part = codec.parts()[0];
+    const ColumnVector& col = batch.column(part.column);
+    const uint8_t* values = col.values().data();
+    const size_t base = keys.fixed.size();
+    keys.fixed.resize(base + static_cast<size_t>(rows));
+    uint64_t* out = keys.fixed.data() + base;
+    for (int64_t row = 0; row < rows; ++row) {
+      out[row] = FixedKeyCodec::EncodePart(part, values + row * part.width);
+    }
+    return;
+  }
+  for (int64_t row = 0; row < rows; ++row) {
+    // SQL semantics: a key with a NULL part is never a duplicate.
+    if (any_nulls) {
+      bool has_null = false;
+      for (const auto& part : codec.parts()) has_null |= !batch.column(part.column).IsValid(row);
+      if (has_null) continue;
+    }
+    keys.fixed.push_back(codec.Encode(batch, row));
+    if (!check.row_is_key) AppendRowKey(batch, row, &keys);
+  }
+}
+
+void ChunkImpl::ShortAllowedCheck(const Compiled& check, Counter* counter,
+                                  const ColumnBatch& batch) {
+  const ColumnVector& col = batch.column(check.column);
+  const auto* data = reinterpret_cast<const char*>(col.values().data());
+  const uint32_t* offsets = col.offsets().data();
+  const bool nulls = col.has_nulls();
+  const std::vector<ShortText>& allowed = check.short_list;
+  // Most columns repeat a few values: remember the last value that passed.
+  ShortText last;
+  last.size = ~uint64_t{0};
+  for (int64_t row = 0; row < col.size(); ++row) {
+    if (nulls && !col.IsValid(row)) continue;
+    const uint32_t begin = offsets[row];
+    const uint32_t length = offsets[row + 1] - begin;
+    if (length > kMaxShortText) [[unlikely]] {
+      Fail(counter, batch, row, check.column);
+      continue;
+    }
+    const ShortText value = PackShort(data + begin, length);
+    if (value == last) continue;
+    bool found = false;
+    for (const ShortText& option : allowed) found |= option == value;
+    if (found) {
+      last = value;
+    } else [[unlikely]] {
+      Fail(counter, batch, row, check.column);
+    }
+  }
+}
+
+void ChunkImpl::RegexCheck(const Compiled& check, Counter* counter, const ColumnBatch& batch) {
+  const ColumnVector& col = batch.column(check.column);
+  const auto* data = reinterpret_cast<const char*>(col.values().data());
+  const uint32_t* offsets = col.offsets().data();
+  const bool nulls = col.has_nulls();
+  const RegexMatcher& regex = *check.regex;
+  for (int64_t row = 0; row < col.size(); ++row) {
+    if (nulls && !col.IsValid(row)) continue;
+    const uint32_t begin = offsets[row];
+    if (!regex.Matches(std::string_view(data + begin, offsets[row + 1] - begin))) [[unlikely]]
+      Fail(counter, batch, row, check.column);
+  }
+}
+
+Status ChunkImpl::ExpressionChecks(const Compiled& check, Counter* counter,
+                                   const ColumnBatch& batch) {
+  failing_rows_.clear();
+  SLUICE_RETURN_IF_ERROR(check.expression->Evaluate(batch, &failing_rows_));
+  counter->count += static_cast<int64_t>(failing_rows_.size());
+  for (int64_t row : failing_rows_) {
+    if (static_cast<int>(counter->samples.size()) >= owner_->max_samples()) break;
+    // The sample value: the columns the expression reads, as one JSON object.
+    std::string value = "{";
+    for (int column : check.expression->columns()) {
+      const ColumnSchema& schema = owner_->schema().columns[static_cast<size_t>(column)];
+      if (value.size() > 1) value += ", ";
+      AppendJsonString(schema.name, &value);
+      value += ": " + validate::ValueJson(schema, batch.column(column), row);
+    }
+    value += "}";
+    counter->samples.push_back({RowKey(batch, row), std::move(value)});
+  }
+  return Status::OK();
+}
+
 void ChunkImpl::RunCheck(const Compiled& check, Counter* counter, const ColumnBatch& batch) {
   switch (check.kind) {
     case CheckKind::kType:
@@ -853,6 +1176,12 @@ void ChunkImpl::RunCheck(const Compiled& check, Counter* counter, const ColumnBa
     return;
   }
   // Bytes domain (strings, binary, FLBA).
+  if (check.kind == CheckKind::kAllowed && !check.short_list.empty() && col.width() == 0) {
+    return ShortAllowedCheck(check, counter, batch);
+  }
+  if (check.kind == CheckKind::kRegex && col.width() == 0) {
+    return RegexCheck(check, counter, batch);
+  }
   for (int64_t row = 0; row < rows; ++row) {
     if (nulls && !col.IsValid(row)) continue;
     std::string_view value = col.width() == 0
@@ -911,6 +1240,10 @@ Status ChunkImpl::Consume(const ColumnBatch& batch) {
   for (size_t idx = 0; idx < checks.size(); ++idx) {
     // Present/type failures were decided from the schema; the column is absent or mistyped.
     if (checks[idx].schema_failures > 0) continue;
+    if (checks[idx].expression) {
+      SLUICE_RETURN_IF_ERROR(ExpressionChecks(checks[idx], &counters_[idx], batch));
+      continue;
+    }
     RunCheck(checks[idx], &counters_[idx], batch);
   }
   rows_ += batch.num_rows();

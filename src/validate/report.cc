@@ -66,6 +66,9 @@ std::string ValidationReport::ToJson() const {
   doc["rows_quarantined"] = rows_quarantined;
   doc["checks_total"] = checks_total;
   doc["checks_failed"] = failures.size();
+  doc["unique_memory"] = {{"peak_bytes", unique_memory_peak_bytes},
+                          {"budget_bytes", unique_memory_budget_bytes},
+                          {"spilled_runs", unique_spilled_runs}};
   doc["failures"] = nlohmann::json::array();
   for (const CheckResult& failure : failures) {
     nlohmann::json item;

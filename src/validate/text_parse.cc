@@ -8,9 +8,6 @@ namespace sluice::validate {
 
 namespace {
 
-bool IsSpace(char ch) {
-  return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
-}
 bool IsDigit(char ch) { return ch >= '0' && ch <= '9'; }
 
 char GroupChar(NumberStyle style) {
@@ -113,16 +110,48 @@ Result<NumberStyle> ParseNumberStyle(std::string_view name) {
                                  "' (expected plain, comma or dot_comma)");
 }
 
-std::string_view TrimAscii(std::string_view text) {
-  size_t begin = 0;
-  size_t end = text.size();
-  while (begin < end && IsSpace(text[begin])) ++begin;
-  while (end > begin && IsSpace(text[end - 1])) --end;
-  return text.substr(begin, end - begin);
+namespace {
+
+// The common case of ParseDecimal in one pass without copying digits: [sign] digits [point
+// digits], at most 18 significant digits in all (so int64 arithmetic is exact). False means
+// "not decided here" (grouping, too many digits, extra fraction digits, junk): the general
+// parser then gives the exact answer or the reason.
+bool ParseDecimalFast(std::string_view text, char point, int precision, int scale, int64_t* out) {
+  const char* at = text.data();
+  const char* end = at + text.size();
+  bool negative = false;
+  if (at < end && (*at == '-' || *at == '+')) negative = *at++ == '-';
+  while (at < end && *at == '0') ++at;  // leading zeros do not count toward the precision
+  const char* int_start = at;
+  uint64_t value = 0;
+  while (at < end && IsDigit(*at)) value = value * 10 + static_cast<uint64_t>(*at++ - '0');
+  const int int_digits = static_cast<int>(at - int_start);
+  bool any_digit = int_digits > 0 || (int_start > text.data() && int_start[-1] == '0');
+  if (int_digits > precision - scale || int_digits + scale > 18) return false;
+  int fraction_digits = 0;
+  if (at < end && *at == point) {
+    ++at;
+    while (at < end && IsDigit(*at) && fraction_digits < scale) {
+      value = value * 10 + static_cast<uint64_t>(*at++ - '0');
+      ++fraction_digits;
+      any_digit = true;
+    }
+  }
+  if (at != end || !any_digit) return false;
+  for (; fraction_digits < scale; ++fraction_digits) value *= 10;
+  *out = negative ? -static_cast<int64_t>(value) : static_cast<int64_t>(value);
+  return true;
 }
+
+}  // namespace
 
 bool ParseDecimal(std::string_view text, NumberStyle style, int precision, int scale, __int128* out,
                   const char** why) {
+  int64_t fast = 0;
+  if (ParseDecimalFast(text, PointChar(style), precision, scale, &fast)) {
+    *out = fast;
+    return true;
+  }
   NumberParts parts;
   if (!SplitNumber(text, style, /*allow_fraction=*/true, &parts, why)) return false;
   if (!parts.rest.empty()) {

@@ -29,8 +29,16 @@ enum class NumberStyle {
 /// "plain" (or ""), "comma", "dot_comma".
 Result<NumberStyle> ParseNumberStyle(std::string_view name);
 
-/// ASCII whitespace (space, \t, \n, \r, \f, \v) removed from both ends.
-std::string_view TrimAscii(std::string_view text);
+/// ASCII whitespace (space, \t, \n, \r, \f, \v) removed from both ends. Inline: casts call it
+/// once per value.
+inline std::string_view TrimAscii(std::string_view text) {
+  auto space = [](char ch) { return ch == ' ' || (ch >= '\t' && ch <= '\r'); };
+  size_t begin = 0;
+  size_t end = text.size();
+  while (begin < end && space(text[begin])) ++begin;
+  while (end > begin && space(text[end - 1])) --end;
+  return text.substr(begin, end - begin);
+}
 
 /// Parses a decimal number into its unscaled value at `scale`. Accepts an optional sign, digits
 /// with grouping per `style` (groups of exactly 3 after the first group of 1-3), and an optional

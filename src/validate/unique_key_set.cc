@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <queue>
 
@@ -15,8 +16,9 @@ namespace {
 
 // Initial table size: 4096 slots (64 KiB), doubled at 50% load so probes stay short.
 constexpr size_t kInitialSlots = 4096;
-// Buffer of each spill file stream: 1 MiB keeps writes and merge reads sequential.
-constexpr size_t kRunBufferBytes = 1 << 20;
+// Buffer of each spill file stream: 64 KiB keeps writes and merge reads sequential, and the
+// merge's buffers (one per run, all open at once) small next to the budget.
+constexpr size_t kRunBufferBytes = 64 << 10;
 
 uint64_t Mix(uint64_t value) {
   // The MurmurHash3 64-bit finalizer: every input bit affects every output bit.
@@ -46,6 +48,26 @@ uint64_t HashBytes(const void* data, size_t size) {
     hash = Mix(hash ^ word) * 0xe7037ed1a0b428dbULL;
   }
   return Mix(hash);
+}
+
+Result<std::FILE*> OpenSpillFile(const std::string& dir) {
+  std::string base = dir;
+  if (base.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    base = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+  }
+  std::string path_template = base + "/sluice-unique-XXXXXX";
+  int fd = mkstemp(path_template.data());
+  if (fd < 0) return ErrnoStatus("unique check spill file in " + path_template, errno);
+  // Unlinked at once: the run lives as long as the open stream, even if the process dies.
+  unlink(path_template.c_str());
+  std::FILE* file = fdopen(fd, "w+b");
+  if (file == nullptr) {
+    int err = errno;
+    close(fd);
+    return ErrnoStatus("unique check spill file", err);
+  }
+  return file;
 }
 
 UniqueKeySet::UniqueKeySet(std::string spill_dir) : spill_dir_(std::move(spill_dir)) {}
@@ -117,18 +139,7 @@ Status UniqueKeySet::Spill() {
     if (lhs.hash != rhs.hash) return lhs.hash < rhs.hash;
     return KeyAt(lhs.offset_plus_one - 1) < KeyAt(rhs.offset_plus_one - 1);
   });
-  std::string path_template =
-      (spill_dir_.empty() ? std::string("/tmp") : spill_dir_) + "/sluice-unique-XXXXXX";
-  int fd = mkstemp(path_template.data());
-  if (fd < 0) return ErrnoStatus("unique check spill file in " + spill_dir_, errno);
-  // Unlinked at once: the run lives as long as the open stream, even if the process dies.
-  unlink(path_template.c_str());
-  std::FILE* file = fdopen(fd, "w+b");
-  if (file == nullptr) {
-    int err = errno;
-    close(fd);
-    return ErrnoStatus("unique check spill file", err);
-  }
+  SLUICE_ASSIGN_OR_RETURN(std::FILE * file, OpenSpillFile(spill_dir_));
   runs_.push_back(file);
   std::setvbuf(file, nullptr, _IOFBF, kRunBufferBytes);
   for (const Slot& slot : entries) {

@@ -24,6 +24,10 @@ namespace sluice::validate {
 /// 64-bit hash of a byte string (fast, not cryptographic).
 uint64_t HashBytes(const void* data, size_t size);
 
+/// A new temporary file in `dir` (empty: $TMPDIR, else /tmp), already unlinked: it lives as long
+/// as the stream, even if the process dies. Opened for writing and reading back.
+Result<std::FILE*> OpenSpillFile(const std::string& dir);
+
 class UniqueKeySet {
  public:
   explicit UniqueKeySet(std::string spill_dir);

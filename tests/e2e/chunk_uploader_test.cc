@@ -12,6 +12,7 @@
 #include <string>
 
 #include "common/sha256.h"
+#include "storage/table_publisher.h"
 
 namespace sluice::runner {
 namespace {
@@ -51,12 +52,14 @@ class ChunkUploaderTest : public ::testing::Test {
 };
 
 TEST_F(ChunkUploaderTest, UploadsDeletesLocalAndSkipsIdenticalObjects) {
+  std::string sha3;
   {
     ChunkUploader uploader(store_.get(), root_ + "/spool/t", "t", 0);
     for (int index = 0; index < 5; ++index) {
       std::string name = "part-0000" + std::to_string(index) + ".parquet";
       std::string sha = MakeFile(name, 1000 + static_cast<size_t>(index), 'a' + index);
       ASSERT_TRUE(uploader.Enqueue(name, 1000 + index, sha).ok());
+      if (index == 3) sha3 = sha;
     }
     ASSERT_TRUE(uploader.Finish().ok());
     UploaderStats stats = uploader.stats();
@@ -65,7 +68,8 @@ TEST_F(ChunkUploaderTest, UploadsDeletesLocalAndSkipsIdenticalObjects) {
     EXPECT_EQ(stats.bytes_uploaded, 1000 + 1001 + 1002 + 1003 + 1004);
   }
   EXPECT_TRUE(fs::is_empty(root_ + "/spool/t"));
-  EXPECT_EQ(ReadRemote("t/part-00003.parquet"), std::string(1003, 'd'));
+  // Objects are stored under content-addressed names (storage::PublishedName).
+  EXPECT_EQ(ReadRemote("t/part-00003-" + sha3.substr(0, 16) + ".parquet"), std::string(1003, 'd'));
 
   // Same content again: skipped (and the spool copy still deleted); changed content: uploaded.
   ChunkUploader again(store_.get(), root_ + "/spool/t", "t", 0);
@@ -76,7 +80,8 @@ TEST_F(ChunkUploaderTest, UploadsDeletesLocalAndSkipsIdenticalObjects) {
   ASSERT_TRUE(again.Finish().ok());
   EXPECT_EQ(again.stats().files_skipped, 1);
   EXPECT_EQ(again.stats().files_uploaded, 1);
-  EXPECT_EQ(ReadRemote("t/part-00001.parquet"), std::string(1001, 'z'));
+  EXPECT_EQ(ReadRemote("t/" + storage::PublishedName("part-00001.parquet", changed)),
+            std::string(1001, 'z'));
   EXPECT_TRUE(fs::is_empty(root_ + "/spool/t"));
 }
 

@@ -62,7 +62,7 @@ std::vector<std::string> DbRows(mysql::Connection* conn, const std::string& sql,
 }
 
 class ExtractE2eTest : public ::testing::Test {
- protected:
+ public:
   void SetUp() override {
     SLUICE_REQUIRE_DB();
     conn_ = ConnectTestDb();
@@ -237,10 +237,14 @@ TEST_F(ExtractE2eTest, WhereColumnsQueryAndCast) {
 }
 
 TEST_F(ExtractE2eTest, JobsProduceIdenticalOutput) {
-  MakeTable("par", "SELECT seq, seq % 100, MD5(seq) FROM seq_1_to_20000");
+  // Uneven key gaps: a chunk planned by walking the index ends just before the next chunk's
+  // first key, and so must a chunk cut while streaming (--jobs 1): byte-identical files.
+  MakeTable("par", "SELECT seq * 3 - seq % 3, seq % 100, MD5(seq) FROM seq_1_to_20000");
   std::string one = TempDir("par1");
   std::string four = TempDir("par4");
-  auto run1 = Extract("--table par --chunk-rows 2000 --jobs 1 --dest " + one + " --json");
+  // Batches larger than a chunk (--fetch-rows) must not change where a streamed chunk ends.
+  auto run1 =
+      Extract("--table par --chunk-rows 2000 --fetch-rows 4999 --jobs 1 --dest " + one + " --json");
   auto run4 = Extract("--table par --chunk-rows 2000 --jobs 4 --dest " + four + " --json");
   ASSERT_EQ(run1.exit_code, 0) << run1.err;
   ASSERT_EQ(run4.exit_code, 0) << run4.err;
@@ -252,14 +256,16 @@ TEST_F(ExtractE2eTest, JobsProduceIdenticalOutput) {
 }
 
 // Reliability test 1: kill -9 at several points, rerun each time; the final data set equals
-// the source exactly and readers never see a partial file under a final name.
-TEST_F(ExtractE2eTest, KillNineThenResumeIsExact) {
-  MakeTable("crash", "SELECT seq, seq % 1000, MD5(seq) FROM seq_1_to_60000");
-  std::string dest = TempDir("crash");
+// the source exactly and readers never see a partial file under a final name. With --jobs 1 the
+// chunks are cut while streaming (an ordered pass), with --jobs 2 planned by walking the index:
+// both must resume exactly.
+void KillNineThenResume(ExtractE2eTest* test, const std::string& table, const std::string& jobs) {
+  test->MakeTable(table, "SELECT seq, seq % 1000, MD5(seq) FROM seq_1_to_60000");
+  std::string dest = TempDir(table);
   std::string err = dest + "/stderr.txt";
-  std::vector<std::string> args = {"--table",      "crash", "--dest",       dest + "/lake",
-                                   "--chunk-rows", "4000",  "--fetch-rows", "500",
-                                   "--jobs",       "2"};
+  std::vector<std::string> args = {"--table",      table,  "--dest",       dest + "/lake",
+                                   "--chunk-rows", "4000", "--fetch-rows", "500",
+                                   "--jobs",       jobs};
   int killed_runs = 0;
   for (int delay_ms : {150, 450, 300, 800, 600}) {
     pid_t pid = StartExtract(args, {"SLUICE_DEBUG_BATCH_DELAY_MS=15"}, err);
@@ -268,27 +274,35 @@ TEST_F(ExtractE2eTest, KillNineThenResumeIsExact) {
     int code = WaitExit(pid);
     if (code == 128 + SIGKILL) ++killed_runs;
     // Whatever is visible under a final name must be a complete, readable Parquet file.
-    for (const auto& name : ListDir(dest + "/lake/crash")) {
+    for (const auto& name : ListDir(dest + "/lake/" + table)) {
       if (!name.ends_with(".parquet")) continue;
-      json count =
-          PqSql("SELECT count(*) AS n FROM read_parquet('" + dest + "/lake/crash/" + name + "')");
+      json count = PqSql("SELECT count(*) AS n FROM read_parquet('" + dest + "/lake/" + table +
+                         "/" + name + "')");
       EXPECT_GT(count["n"].get<int64_t>(), 0) << name;
     }
   }
   EXPECT_GE(killed_runs, 3);
-  auto final_run = Extract("--table crash --dest " + dest +
-                           "/lake --chunk-rows 4000 "
-                           "--fetch-rows 500 --jobs 2 --json");
+  auto final_run = Extract("--table " + table + " --dest " + dest +
+                           "/lake --chunk-rows 4000 --fetch-rows 500 --jobs " + jobs + " --json");
   ASSERT_EQ(final_run.exit_code, 0) << final_run.err;
   json summary = ParseJson(final_run.out);
   EXPECT_GT(summary["chunks_reused"].get<int>(), 0) << final_run.out;
   EXPECT_EQ(summary["total_rows"], 60000);
-  for (const auto& name : ListDir(dest + "/lake/crash")) {
+  EXPECT_EQ(summary["chunks"], 15);
+  for (const auto& name : ListDir(dest + "/lake/" + table)) {
     EXPECT_EQ(name.find(".tmp"), std::string::npos) << "leftover temporary file " << name;
   }
-  EXPECT_EQ(LakeRows(dest + "/lake/crash", "id"), SourceRows("crash"));
-  json manifest = ParseJson(ReadFile(dest + "/lake/crash/_manifest.json"));
+  EXPECT_EQ(LakeRows(dest + "/lake/" + table, "id"), test->SourceRows(table));
+  json manifest = ParseJson(ReadFile(dest + "/lake/" + table + "/_manifest.json"));
   EXPECT_EQ(manifest["total_rows"], 60000);
+}
+
+TEST_F(ExtractE2eTest, KillNineThenResumeIsExactWithPlannedChunks) {
+  KillNineThenResume(this, "crash", "2");
+}
+
+TEST_F(ExtractE2eTest, KillNineThenResumeIsExactInAnOrderedPass) {
+  KillNineThenResume(this, "crash_pass", "1");
 }
 
 // Reliability test 3: KILL our connection mid-stream from another session, several times; each

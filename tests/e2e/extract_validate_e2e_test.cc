@@ -3,6 +3,7 @@
 // on two connections under each on_error mode; the exact output rows, _rejects rows, report
 // counts, exit codes and the publishing rule (no manifest when the contract fails) are asserted,
 // reading the Parquet back with pqcheck (DuckDB). Expected values mirror validate_e2e_test.cc.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -223,6 +224,52 @@ TEST_F(ExtractValidateE2eTest, CommandLineValueCastsAndTypeOverridesTogether) {
   // A value cast of a non-text column is refused before anything is written.
   CommandResult bad = Run("--restart --cast pk=int32:null");
   EXPECT_EQ(bad.exit_code, 2) << bad.err;
+}
+
+// Expression checks run on the query engine, on the chunks' helper threads (two connections):
+// exact counts and samples; an evaluation error on a helper thread stops the extract (exit 3).
+TEST_F(ExtractValidateE2eTest, ExpressionChecksOnHelperThreads) {
+  const std::string casts =
+      "tables:\n  dirty_orders:\n    key: pk\n    casts:\n"
+      "      amount: {type: \"decimal(12,2)\", format: comma, on_error: \"null\"}\n"
+      "      qty: {type: int32, on_error: \"null\"}\n"
+      "      created: {type: date, on_error: \"null\"}\n";
+  CommandResult run = Run(
+      "--contract " +
+      WriteContract(casts +
+                    "    checks:\n      expression:\n"
+                    "        - amount < 1000\n"
+                    "        - \"status IN ('new', 'paid', 'shipped') OR created IS NULL\"\n"
+                    "        - qty * 2 + 1 > 0\n"));
+  ASSERT_EQ(run.exit_code, 3) << run.err;
+  EXPECT_FALSE(fs::exists(table_dir_ + "/_manifest.json"));
+  json report = ParseJson(ReadFile(table_dir_ + "/_validation.json"));
+  EXPECT_EQ(report["rows_checked"], 12);
+  ASSERT_EQ(report["failures"].size(), 2u) << report.dump();
+  // 1,234.50, 99,999,999.99 and 2,000,000 are >= 1000; NULL amounts pass.
+  EXPECT_EQ(report["failures"][0]["check"], "expression");
+  EXPECT_EQ(report["failures"][0]["detail"], "amount < 1000");
+  EXPECT_EQ(report["failures"][0]["failure_count"], 3);
+  std::vector<int64_t> keys;
+  for (const auto& sample : report["failures"][0]["samples"]) keys.push_back(sample["key"]);
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, (std::vector<int64_t>{1, 7, 12}));
+  // "lost" with a date fails (pk 12); "lost" with 2024-02-30 (NULL after the cast) passes.
+  EXPECT_EQ(report["failures"][1]["failure_count"], 1);
+  EXPECT_EQ(report["failures"][1]["samples"][0]["key"], 12);
+  EXPECT_EQ(report["failures"][1]["samples"][0]["value"],
+            json::parse(R"J({"created": "2024-01-14", "status": "lost"})J"));
+
+  // BIGINT overflow while evaluating, on a helper thread: the extract stops naming the check.
+  CommandResult overflow =
+      Run("--contract " + WriteContract(casts +
+                                        "    checks:\n      expression: "
+                                        "\"pk * 9223372036854775807 > 0\"\n"));
+  EXPECT_EQ(overflow.exit_code, 3) << overflow.err;
+  EXPECT_NE(overflow.err.find("expression check 'pk * 9223372036854775807 > 0'"),
+            std::string::npos)
+      << overflow.err;
+  EXPECT_FALSE(fs::exists(table_dir_ + "/_manifest.json"));
 }
 
 TEST_F(ExtractValidateE2eTest, MissingColumnFailsBeforeReadingRows) {

@@ -2,7 +2,7 @@
 """A small fake of the GCS JSON API for the behaviours no emulator here has (stdlib only):
 chunked resumable uploads (308 + Range, `bytes */TOTAL` status queries, resume after a dropped
 chunk), checksum enforcement (400 when the body does not match the declared crc32c/md5Hash),
-ifGenerationMatch=0 preconditions (412), x-goog-hash on downloads, and the OAuth2 JWT-bearer
+ifGenerationMatch preconditions (412; 0 = must not exist), x-goog-hash on downloads, and the OAuth2 JWT-bearer
 token endpoint (RS256 signature verified with `openssl` when --pubkey is given).
 
 usage: fake_gcs.py PORT [--pubkey PEM] [--require-token]
@@ -68,7 +68,7 @@ if "--require-token" in args:
 
 lock = threading.Lock()
 objects = {}      # (bucket, name) -> dict(data, meta, generation)
-sessions = {}     # id -> dict(bucket, meta, data, total, if_absent)
+sessions = {}     # id -> dict(bucket, meta, data, total, precondition)
 tokens = set()
 controls = {"corrupt_uploads": 0, "drop_chunks": 0, "no_range_status": 0, "fail_requests": 0,
             "corrupt_downloads": 0}
@@ -163,7 +163,7 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             return h.startswith("Bearer ") and h[7:] in tokens
 
-    def finalize(self, bucket, meta, data, if_absent):
+    def finalize(self, bucket, meta, data, precondition):
         """Checks declared hashes; stores the object; returns (status, payload)."""
         if "crc32c" in meta and meta["crc32c"] != crc_b64(data):
             stats["checksum_rejections"] += 1
@@ -177,7 +177,9 @@ class Handler(BaseHTTPRequestHandler):
                          (meta["md5Hash"], md5_b64(data))}}
         name = meta["name"]
         with lock:
-            if if_absent and (bucket, name) in objects:
+            # ifGenerationMatch=N: the object's generation must be N (0: it must not exist).
+            current = objects[(bucket, name)]["generation"] if (bucket, name) in objects else 0
+            if precondition is not None and str(current) != precondition:
                 return 412, {"error": {"code": 412, "message": "At least one of the pre-conditions you specified did not hold."}}
             generation[0] += 1
             objects[(bucket, name)] = {"data": data, "meta": meta, "generation": generation[0]}
@@ -223,13 +225,13 @@ class Handler(BaseHTTPRequestHandler):
         # Upload endpoints: /upload/storage/v1/b/B/o
         if path.startswith("/upload/storage/v1/b/") and parts[6:7] == ["o"]:
             bucket = urllib.parse.unquote(parts[5])
-            if_absent = q.get("ifGenerationMatch") == "0"
+            precondition = q.get("ifGenerationMatch")
             kind = q.get("uploadType")
             if self.command == "POST" and kind == "media":
                 if take("corrupt_uploads"):
                     body = flip(body)
                 meta = {"name": q["name"]}
-                st, payload = self.finalize(bucket, meta, body, if_absent)
+                st, payload = self.finalize(bucket, meta, body, precondition)
                 return self.send(st, payload)
             if self.command == "POST" and kind == "multipart":
                 ctype = self.headers.get("Content-Type", "")
@@ -240,7 +242,7 @@ class Handler(BaseHTTPRequestHandler):
                 data_part = data_part[:-2] if data_part.endswith(b"\r\n") else data_part
                 if take("corrupt_uploads"):
                     data_part = flip(data_part)
-                st, payload = self.finalize(bucket, json.loads(meta_part), data_part, if_absent)
+                st, payload = self.finalize(bucket, json.loads(meta_part), data_part, precondition)
                 return self.send(st, payload)
             if self.command == "POST" and kind == "resumable":
                 meta = json.loads(body or b"{}")
@@ -248,7 +250,7 @@ class Handler(BaseHTTPRequestHandler):
                     meta["name"] = q["name"]
                 sid = hashlib.sha1(os.urandom(16)).hexdigest()
                 with lock:
-                    sessions[sid] = {"bucket": bucket, "meta": meta, "data": b"", "if_absent": if_absent,
+                    sessions[sid] = {"bucket": bucket, "meta": meta, "data": b"", "precondition": precondition,
                                      "done": None}
                 host = self.headers.get("Host")
                 loc = "http://%s/upload/storage/v1/b/%s/o?uploadType=resumable&upload_id=%s" % (
@@ -271,7 +273,7 @@ class Handler(BaseHTTPRequestHandler):
                         return self.send(308, b"", ctype="text/plain")
                     hdr = {"Range": "bytes=0-%d" % (len(s["data"]) - 1)} if s["data"] else {}
                     if total != "*" and len(s["data"]) == int(total) and total != "0":
-                        st, payload = self.finalize(s["bucket"], s["meta"], s["data"], s["if_absent"])
+                        st, payload = self.finalize(s["bucket"], s["meta"], s["data"], s["precondition"])
                         if st == 200:
                             s["done"] = payload
                         return self.send(st, payload)
@@ -297,7 +299,7 @@ class Handler(BaseHTTPRequestHandler):
                         return self.error(400, "chunk size must be a multiple of 256 KiB")
                     return self.send(308, b"", {"Range": "bytes=0-%d" % (len(s["data"]) - 1)},
                                      ctype="text/plain")
-                st, payload = self.finalize(s["bucket"], s["meta"], s["data"], s["if_absent"])
+                st, payload = self.finalize(s["bucket"], s["meta"], s["data"], s["precondition"])
                 if st == 200:
                     s["done"] = payload
                 else:

@@ -3,8 +3,9 @@
 // must match — exactly for integers, decimals, strings, dates and NULLs; doubles within 1e-9
 // relative (floating sums depend on addition order, which differs between any two parallel
 // engines). Rows are compared in order only when the query has an ORDER BY with a total order.
-// Each query also runs with a tiny memory limit and 3 threads, so the spilling paths (grace
-// hash join, partitioned aggregation, external sort) must give the same answers.
+// Each query also runs with 4 threads (parallel pipelines and aggregation) and with a tiny memory
+// limit and 3 threads, so the spilling paths (grace hash join, partitioned aggregation, external
+// sort) must give the same answers.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -125,6 +126,35 @@ const QueryCase kQueries[] = {
     {"SELECT qty, count(DISTINCT qty), count(DISTINCT status) FROM {O} WHERE qty < 5 GROUP BY qty",
      false},
     {"SELECT count(DISTINCT status), avg(qty), count(*) FROM {O}", false},
+    // Mixed DISTINCT aggregates (different arguments, or with avg/stddev/var) run as an expansion
+    // into one copy per DISTINCT argument, then two spilling aggregation levels.
+    {"SELECT status, count(DISTINCT cust_id), count(DISTINCT qty), avg(amount), stddev_samp(price), "
+     "count(*), min(ts) FROM {O} GROUP BY status",
+     false},
+    {"SELECT count(DISTINCT cust_id), sum(DISTINCT qty), avg(DISTINCT amount), var_samp(price), "
+     "max(status), count(cust_id), sum(amount) FROM {O}",
+     false},
+    {"SELECT count(DISTINCT cust_id), avg(qty), count(DISTINCT status), count(*) FROM {E}", false},
+    {"SELECT status, count(DISTINCT cust_id), avg(qty) FROM {E} GROUP BY status", false},
+    {"SELECT qty % 3 AS m, count(DISTINCT status) AS ds, stddev_samp(DISTINCT price) AS sd, "
+     "sum(amount) AS s FROM {O} GROUP BY m HAVING count(DISTINCT cust_id) > 10 ORDER BY m",
+     true},
+    {"SELECT c.region, count(DISTINCT o.cust_id), count(DISTINCT o.status), avg(o.amount) FROM {O} "
+     "o JOIN {C} c ON o.cust_id = c.id GROUP BY c.region",
+     false},
+    {"SELECT count(DISTINCT cust_id) AS a, count(DISTINCT cust_id % 10) AS b, min(DISTINCT amount), "
+     "max(DISTINCT ts), avg(DISTINCT qty) FROM {O} WHERE oid % 3 = 0",
+     false},
+    {"SELECT cust_id % 5 AS m, count(DISTINCT qty), count(DISTINCT status), max(price) FROM {O} "
+     "GROUP BY m",
+     false},
+    {"SELECT sum(big), count(DISTINCT small), avg(small), count(DISTINCT k % 7), sum(DISTINCT big) "
+     "FROM {D}",
+     false},
+    // Global aggregates merge per-thread states (Chan's formula for the variance).
+    {"SELECT stddev_samp(price), var_samp(price), avg(price), min(status), max(status), "
+     "sum(amount), count(*), min(amount), max(ts) FROM {O}",
+     false},
     {"SELECT count(DISTINCT cust_id), count(*), sum(amount), min(status) FROM {E}", false},
     {"SELECT status, count(DISTINCT cust_id), count(*) FROM {E} GROUP BY status", false},
     {"SELECT count(DISTINCT cust_id) FROM {O} WHERE oid < 0", false},
@@ -317,6 +347,16 @@ std::string DifferentialTest::dir_;
 TEST_F(DifferentialTest, InMemorySingleThread) {
   QueryOptions options;
   options.threads = 1;
+  for (const auto& query : kQueries) {
+    SCOPED_TRACE(query.sql);
+    Compare(query, options);
+  }
+}
+
+// Several workers aggregate into shared shards (or per-worker states merged at the end).
+TEST_F(DifferentialTest, InMemoryFourThreads) {
+  QueryOptions options;
+  options.threads = 4;
   for (const auto& query : kQueries) {
     SCOPED_TRACE(query.sql);
     Compare(query, options);

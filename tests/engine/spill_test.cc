@@ -131,6 +131,23 @@ TEST_F(SpillTest, CountDistinctPerFewGroups) {
              " GROUP BY m ORDER BY m");
 }
 
+// DISTINCT on different arguments (or mixed with avg) runs as one copy of each row per DISTINCT
+// argument aggregated in two spilling levels, instead of per-group sets held in memory.
+TEST_F(SpillTest, MixedDistinctAggregatesOverMillionsOfValues) {
+  std::string big = "read_parquet('" + dir_ + "/big.parquet')";
+  CheckQuery(
+      "SELECT count(DISTINCT k) AS dk, count(DISTINCT g) AS dg, sum(DISTINCT v) AS sv, avg(v) AS "
+      "av, count(*) AS n, max(s) AS ms FROM " +
+      big);
+}
+
+TEST_F(SpillTest, MixedDistinctAggregatesPerGroup) {
+  std::string big = "read_parquet('" + dir_ + "/big.parquet')";
+  CheckQuery("SELECT k % 3 AS m, count(DISTINCT g) AS dg, count(DISTINCT s) AS ds, avg(v) AS av, "
+             "count(*) AS n FROM " +
+             big + " GROUP BY m ORDER BY m");
+}
+
 TEST_F(SpillTest, OrderByLargerThanTheLimit) {
   std::string big = "read_parquet('" + dir_ + "/big.parquet')";
   CheckQuery("SELECT k, g, s FROM (SELECT k, g, s FROM " + big +

@@ -465,7 +465,7 @@ TEST_F(PipelineE2eTest, ConfigAndCredentialErrorsFailBeforeAnythingIsWritten) {
       {head + "tables:\n  - name: no_such_table\n", 2, "no_such_table"},
       {head + "tables:\n  - name: pl_small\n    columns: [id, nope]\n", 2, "nope"},
       {head + "tables:\n  - name: pl_small\n    contract: c.yaml\n", 2,
-       "tables.pl_small.contract: data contracts need the validation module"},
+       "p.yaml:8: tables.pl_small.contract: contract file "},
       {"sources:\n  db:\n    url: " + UrlWithoutPassword() +
            "\n    password: ${WRONG_PASSWORD_VAR}\ndestination: " + lake +
            "\ntables:\n  - name: pl_small\n",

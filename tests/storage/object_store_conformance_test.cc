@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "common/sha256.h"
 #include "sluice/object_store.h"
@@ -207,6 +209,42 @@ TEST_P(ObjectStoreConformance, IfAbsentRefusesToOverwrite) {
   EXPECT_EQ(*got, "winner");
 }
 
+TEST_P(ObjectStoreConformance, UserMetadataRoundTrips) {
+  PutOptions put;
+  put.metadata["sluice-chunk"] = "eyJjaHVuayI6M30=";  // base64, as the resume records are
+  ASSERT_TRUE(store_->Put("meta", "with metadata", put).ok());
+  auto head = store_->Head("meta");
+  ASSERT_TRUE(head.ok()) << head.status().ToString();
+  EXPECT_EQ(head->sha256_hex, Sha256Hex("with metadata"));
+  if (GetParam().name == "local") {
+    EXPECT_TRUE(head->metadata.empty());  // the local store keeps no metadata
+  } else {
+    EXPECT_EQ(head->metadata, put.metadata);
+  }
+}
+
+TEST_P(ObjectStoreConformance, IfMatchIsCompareAndSwap) {
+  PutOptions conditional;
+  conditional.if_match = "0123";
+  auto unsupported = store_->Put("cas", "v0", conditional);
+  if (!GetParam().enforces_if_absent) {
+    // Swift's s3api answers 501 (kNotSupported); the firebase emulator ignores preconditions.
+    EXPECT_TRUE(unsupported.ok() || unsupported.status().code() == StatusCode::kNotSupported)
+        << unsupported.status().ToString();
+    GTEST_SKIP() << GetParam().name << " does not enforce preconditions";
+  }
+  EXPECT_TRUE(IsConflict(unsupported.status())) << unsupported.status().ToString();  // absent
+  auto first = store_->Put("cas", "v1");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto head = store_->Head("cas");
+  ASSERT_TRUE(head.ok());
+  conditional.if_match = head->version();
+  ASSERT_TRUE(store_->Put("cas", "v2", conditional).ok());
+  auto stale = store_->Put("cas", "v3", conditional);  // the version moved on with v2
+  EXPECT_TRUE(IsConflict(stale.status())) << stale.status().ToString();
+  EXPECT_EQ(store_->Get("cas").ValueOrDie(), "v2");
+}
+
 // Builds DIR/TABLE with `files` and a manifest in `sluice extract`'s format.
 std::string MakeTable(const std::string& root, const std::map<std::string, std::string>& files) {
   std::string dir = root + "/orders";
@@ -243,14 +281,24 @@ TEST_P(ObjectStoreConformance, PublishTableResumesAndCleansUp) {
   ASSERT_TRUE(listed.ok());
   std::vector<std::string> keys;
   for (const auto& info : *listed) keys.push_back(info.key);
-  EXPECT_EQ(keys,
-            (std::vector<std::string>{"orders/_manifest.json", "orders/part-00000.parquet",
-                                      "orders/part-00001.parquet", "orders/part-00002.parquet"}));
+  // Parts are stored under content-addressed names, which the remote manifest lists.
+  std::vector<std::string> expected_keys = {"orders/_manifest.json"};
   for (const auto& [name, data] : files) {
-    auto head = store_->Head("orders/" + name);
+    expected_keys.push_back("orders/" + storage::PublishedName(name, Sha256Hex(data)));
+  }
+  EXPECT_EQ(keys, expected_keys);
+  EXPECT_EQ(first->keys, std::vector<std::string>(expected_keys.begin() + 1, expected_keys.end()));
+  for (const auto& [name, data] : files) {
+    auto head = store_->Head("orders/" + storage::PublishedName(name, Sha256Hex(data)));
     ASSERT_TRUE(head.ok());
     EXPECT_EQ(head->sha256_hex, Sha256Hex(data)) << name;
   }
+  auto remote_manifest = store_->Get("orders/_manifest.json");
+  ASSERT_TRUE(remote_manifest.ok());
+  auto listed_files = storage::ParseManifestFiles(*remote_manifest, "remote");
+  ASSERT_TRUE(listed_files.ok()) << listed_files.status().ToString();
+  ASSERT_EQ(listed_files->size(), 3u);
+  EXPECT_EQ("orders/" + (*listed_files)[1].file, expected_keys[2]);
 
   // Rerun: everything already there with the same checksum is skipped; --delete-local removes
   // the local parts only after they are known to be published.
@@ -280,6 +328,74 @@ TEST_P(ObjectStoreConformance, PublishRejectsLocalFileThatDiffersFromManifest) {
   EXPECT_NE(report.status().message().find("part-00000.parquet"), std::string::npos);
   // Nothing was committed: no manifest remotely.
   EXPECT_EQ(store_->Head("orders/_manifest.json").status().code(), StatusCode::kNotFound);
+  std::filesystem::remove_all(root);
+}
+
+// Reliability test 10: two runs publish the same table at once, with different data. Where the
+// store enforces preconditions exactly one wins and the other reports a conflict; on every store
+// the committed manifest lists only one run's files, each stored with its listed sha256.
+TEST_P(ObjectStoreConformance, ConcurrentPublishersNeverMixFiles) {
+  std::string root = testing::TempDir("publish-race");
+  for (int round = 0; round < 4; ++round) {
+    std::string table = "race" + std::to_string(round);
+    std::vector<std::string> dirs;
+    for (int run = 0; run < 2; ++run) {
+      // part-00000 differs between the runs, part-00001 is identical.
+      std::string dir = MakeTable(root + "/run" + std::to_string(run) + "-" + table,
+                                  {{"part-00000.parquet", RandomBytes(3000, 10 + run)},
+                                   {"part-00001.parquet", RandomBytes(2000, 7)}});
+      dirs.push_back(dir);
+    }
+    std::vector<Status> results(2);
+    std::vector<std::string> warnings;
+    std::mutex warnings_mutex;
+    std::vector<std::thread> runs;
+    for (int run = 0; run < 2; ++run) {
+      runs.emplace_back([&, run] {
+        storage::PublishOptions options;
+        options.on_warning = [&](const std::string& text) {
+          std::lock_guard<std::mutex> lock(warnings_mutex);
+          warnings.push_back(text);
+        };
+        results[run] = storage::PublishTable(store_.get(), dirs[run], table, options).status();
+      });
+    }
+    for (auto& thread : runs) thread.join();
+    int wins = 0;
+    for (const auto& status : results) {
+      if (status.ok()) {
+        ++wins;
+      } else {
+        EXPECT_TRUE(IsConflict(status)) << status.ToString();
+        EXPECT_NE(status.message().find("another run published"), std::string::npos)
+            << status.ToString();
+      }
+    }
+    if (GetParam().enforces_if_absent) {
+      EXPECT_EQ(wins, 1) << "round " << round;
+    } else {
+      EXPECT_GE(wins, 1) << "round " << round;
+    }
+    auto manifest = store_->Get(table + "/_manifest.json");
+    ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
+    auto listed = storage::ParseManifestFiles(*manifest, "remote");
+    ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+    ASSERT_EQ(listed->size(), 2u);
+    // Both entries come from the same run: the run whose local manifest has that part-00000.
+    std::string local0 = testing::ReadFile(dirs[0] + "/_manifest.json");
+    std::string local1 = testing::ReadFile(dirs[1] + "/_manifest.json");
+    std::string first_sha = (*listed)[0].sha256;
+    bool from0 = local0.find(first_sha) != std::string::npos;
+    bool from1 = local1.find(first_sha) != std::string::npos;
+    ASSERT_NE(from0, from1);
+    EXPECT_NE((from0 ? local0 : local1).find((*listed)[1].sha256), std::string::npos);
+    for (const auto& file : *listed) {
+      auto head = store_->Head(table + "/" + file.file);
+      ASSERT_TRUE(head.ok()) << file.file << ": " << head.status().ToString();
+      EXPECT_EQ(head->sha256_hex, file.sha256) << file.file;
+      EXPECT_EQ(head->size, file.bytes) << file.file;
+    }
+  }
   std::filesystem::remove_all(root);
 }
 

@@ -121,10 +121,11 @@ TEST(StorageFaultTest, S3ThroughFaultProxyPublishesEveryFileExactlyOnce) {
   ASSERT_TRUE(listed.ok()) << listed.status().ToString();
   ASSERT_EQ(listed->size(), expected.size() + 1);  // + _manifest.json
   for (const auto& [name, data] : expected) {
-    auto got = (*direct)->Get("events/" + name);
+    std::string key = "events/" + storage::PublishedName(name, Sha256Hex(data));
+    auto got = (*direct)->Get(key);
     ASSERT_TRUE(got.ok()) << name << ": " << got.status().ToString();
     EXPECT_TRUE(*got == data) << name << " differs";
-    auto head = (*direct)->Head("events/" + name);
+    auto head = (*direct)->Head(key);
     ASSERT_TRUE(head.ok());
     EXPECT_EQ(head->sha256_hex, Sha256Hex(data)) << name;
   }

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "storage/child_server.h"
+
 namespace sluice::testing {
 
 inline std::string EnvOr(const char* name, const char* fallback) {
@@ -38,46 +40,6 @@ inline std::string GcsEmulatorEndpoint() {
 inline std::string EmulatorScript(const char* name) {
   return std::string(SLUICE_SOURCE_DIR) + "/tests/emulators/" + name;
 }
-
-/// A child process (python3 SCRIPT ARGS...) that prints its port on the first stdout line;
-/// killed by its pid when destroyed.
-class ChildServer {
- public:
-  explicit ChildServer(std::vector<std::string> argv) {
-    int fds[2];
-    if (pipe(fds) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], 1);
-      close(fds[0]);
-      close(fds[1]);
-      std::vector<char*> args;
-      for (auto& arg : argv) args.push_back(arg.data());
-      args.push_back(nullptr);
-      execvp(args[0], args.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    FILE* out = fdopen(fds[0], "r");
-    char line[64] = {0};
-    if (out != nullptr && fgets(line, sizeof(line), out) != nullptr) port_ = std::atoi(line);
-    if (out != nullptr) fclose(out);
-  }
-  ~ChildServer() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  ChildServer(const ChildServer&) = delete;
-  ChildServer& operator=(const ChildServer&) = delete;
-  int port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
 
 inline std::string RandomBytes(size_t size, uint64_t seed) {
   std::mt19937_64 rng(seed);
@@ -102,6 +64,11 @@ inline void WriteFile(const std::string& path, const std::string& data) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   std::ofstream out(path, std::ios::binary);
   out.write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 /// A unique key prefix per test process, so reruns against a long-lived emulator never collide.

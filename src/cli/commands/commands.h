@@ -16,6 +16,7 @@ void RegisterQueryCommand(CLI::App& app, int* exit_code);
 void RegisterRunCommand(CLI::App& app, int* exit_code);
 void RegisterPlanCommand(CLI::App& app, int* exit_code);
 void RegisterValidateCommand(CLI::App& app, int* exit_code);
+void RegisterAirflowDagCommand(CLI::App& app, int* exit_code);
 
 /// Exit codes shared by all commands.
 enum ExitCode : int {

@@ -14,13 +14,13 @@
 
 #include "cli/commands/commands.h"
 #include "common/redact.h"
-#include "runner/chunk_uploader.h"
 #include "runner/chunk_validation.h"
 #include "runner/extract_job.h"
+#include "runner/remote_extract.h"
+#include "runner/snapshot_extract.h"
 #include "sluice/object_store.h"
 #include "sluice/parquet_writer.h"
 #include "source/mysql/connection_url.h"
-#include "storage/table_publisher.h"
 
 namespace sluice::cli {
 namespace {
@@ -50,76 +50,13 @@ struct ExtractFlags {
   std::string protocol = "binary";
   int net_timeout = 600;
   bool restart = false;
+  bool snapshot = false;
   bool json = false;
   std::string spool;
   std::string max_local_disk;
 };
 
 Result<int64_t> ParseByteSize(const std::string& text, const std::string& flag = "--memory-limit");
-
-bool IsObjectStoreUrl(const std::string& dest) {
-  return dest.starts_with("s3://") || dest.starts_with("gs://");
-}
-
-// The directory name under --dest (what TableExtract::Prepare derives, for the remote prefix).
-std::string OutputName(const runner::ExtractOptions& options) {
-  std::string name = options.output_name;
-  if (name.empty()) {
-    name = options.source.table;
-    if (size_t dot = name.rfind('.'); dot != std::string::npos) name = name.substr(dot + 1);
-  }
-  return name;
-}
-
-// An object-store destination: the extract writes into a local spool, a background uploader
-// sends each committed part file while the next chunks are extracted, and PublishTable then
-// puts the manifest last.
-struct RemoteDest {
-  std::unique_ptr<ObjectStore> store;
-  std::string spool;
-  bool temporary_spool = false;
-  std::string name;
-  std::unique_ptr<runner::ChunkUploader> uploader;
-  ~RemoteDest() {
-    uploader.reset();
-    if (temporary_spool) {
-      std::error_code ec;
-      std::filesystem::remove_all(spool, ec);
-    }
-  }
-};
-
-Result<std::unique_ptr<RemoteDest>> SetUpRemote(const ExtractFlags& flags,
-                                                runner::ExtractOptions* options) {
-  auto remote = std::make_unique<RemoteDest>();
-  SLUICE_ASSIGN_OR_RETURN(remote->store, ObjectStore::Open(flags.dest));
-  int64_t max_local = 0;
-  if (!flags.max_local_disk.empty()) {
-    SLUICE_ASSIGN_OR_RETURN(max_local, ParseByteSize(flags.max_local_disk, "--max-local-disk"));
-  }
-  if (flags.spool.empty()) {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern =
-        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/sluice-spool-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      return Status::IoError("cannot create a spool directory " + pattern + ": " +
-                             std::strerror(errno));
-    }
-    remote->spool = pattern;
-    remote->temporary_spool = true;
-  } else {
-    remote->spool = flags.spool;
-  }
-  options->dest = remote->spool;
-  remote->name = OutputName(*options);
-  remote->uploader = std::make_unique<runner::ChunkUploader>(
-      remote->store.get(), remote->spool + "/" + remote->name, remote->name, max_local);
-  runner::ChunkUploader* uploader = remote->uploader.get();
-  options->on_file_committed = [uploader](const runner::ChunkResult& chunk) {
-    return uploader->Enqueue(chunk.file, chunk.bytes, chunk.sha256);
-  };
-  return remote;
-}
 
 /// "256MB", "1GB", "64MiB", "512k", "1048576" -> bytes (binary units: 1MB = 2^20 bytes).
 Result<int64_t> ParseByteSize(const std::string& text, const std::string& flag) {
@@ -211,6 +148,8 @@ Result<runner::ExtractOptions> BuildOptions(const ExtractFlags& flags) {
   options.chunk_keys = flags.chunk_keys;
   options.fetch_rows = flags.fetch_rows;
   options.jobs = flags.jobs;
+  // One connection: cut balanced chunks while streaming instead of walking the index first.
+  options.plan_while_streaming = true;
   SLUICE_ASSIGN_OR_RETURN(options.memory_limit_bytes, ParseByteSize(flags.memory_limit));
   options.strict = flags.strict;
   options.retries = flags.retries;
@@ -233,51 +172,57 @@ int Run(const ExtractFlags& flags, CLI::App* command) {
     return kExitUsage;
   }
   options->source.mode_explicit = command->count("--mode") > 0;
-  std::unique_ptr<RemoteDest> remote;
+  // An object-store destination: the extract runs into a local spool, each committed part is
+  // uploaded while the next chunks are extracted, and the manifest is published last.
+  std::unique_ptr<runner::RemoteExtract> remote;
   if (IsObjectStoreUrl(flags.dest)) {
-    auto made = SetUpRemote(flags, &*options);
+    runner::RemoteExtractOptions remote_options;
+    remote_options.dest = flags.dest;
+    remote_options.spool = flags.spool;
+    remote_options.restart = flags.restart;
+    remote_options.log = &std::cerr;
+    Status parsed;
+    if (!flags.max_local_disk.empty()) {
+      auto limit = ParseByteSize(flags.max_local_disk, "--max-local-disk");
+      parsed = limit.status();
+      if (limit.ok()) remote_options.max_local_bytes = *limit;
+    }
+    auto made = parsed.ok() ? runner::RemoteExtract::Begin(remote_options, &*options)
+                            : Result<std::unique_ptr<runner::RemoteExtract>>(parsed);
     if (!made.ok()) {
       std::cerr << "sluice extract: error: " << RedactUrl(made.status().ToString()) << "\n";
       return made.status().code() == StatusCode::kInvalidArgument ? kExitUsage : kExitError;
     }
     remote = std::move(made).value();
-    // Rejected rows and the validation report stay local (the remote table holds what its
-    // manifest lists): a temporary spool is then kept, not removed.
-    if (options->transform && remote->temporary_spool) {
-      remote->temporary_spool = false;
-      std::cerr << "sluice extract: the validation report and rejected rows go to " << remote->spool
-                << "/" << remote->name << "/\n";
-    }
   } else if (!flags.spool.empty() || !flags.max_local_disk.empty()) {
     std::cerr << "sluice extract: error: --spool and --max-local-disk need an s3:// or gs:// "
                  "--dest\n";
     return kExitUsage;
   }
-  auto summary = runner::RunExtract(*options);
+  auto summary = flags.snapshot ? runner::RunSnapshotExtract(*options, &std::cerr)
+                                : runner::RunExtract(*options);
   if (summary.ok() && remote) {
-    Status uploaded = remote->uploader->Finish();
-    runner::UploaderStats stats = remote->uploader->stats();
-    if (uploaded.ok()) {
-      storage::PublishOptions publish;
-      publish.delete_local = true;
-      auto report =
-          storage::PublishTable(remote->store.get(), summary->table_dir, remote->name, publish);
-      if (report.ok()) {
-        std::cerr << "sluice extract: published " << remote->store->DisplayName(remote->name)
-                  << ": " << stats.files_uploaded + report->files_uploaded << " files uploaded ("
-                  << stats.bytes_uploaded + report->bytes_uploaded << " bytes), "
-                  << stats.files_skipped << " already there, peak spool " << stats.peak_spool_bytes
-                  << " bytes, " << stats.waits << " waits for spool room, " << report->stale_deleted
-                  << " stale deleted\n";
-        summary->table_dir = remote->store->DisplayName(remote->name);
-      } else {
-        uploaded = report.status();
-      }
-    }
-    if (!uploaded.ok()) {
+    auto published = remote->Publish(*summary);
+    if (!published.ok()) {
       std::cerr << "sluice extract: error: publishing to " << RedactUrl(flags.dest) << ": "
-                << RedactUrl(uploaded.ToString()) << "\n";
+                << RedactUrl(published.status().ToString()) << "\n";
       return kExitError;
+    }
+    std::cerr << "sluice extract: " << *published << "\n";
+    summary->table_dir = remote->table_url();
+  }
+  if (!summary.ok() && remote && summary.status().code() == StatusCode::kValidationFailed) {
+    // No manifest, but the report and the rejected rows are where the user looks for them.
+    auto uploaded = remote->UploadValidation();
+    if (uploaded.ok()) {
+      for (const auto& key : *uploaded) {
+        std::cerr << "sluice extract: uploaded " << remote->store()->DisplayName(key) << "\n";
+      }
+    } else {
+      remote->KeepSpool();
+      std::cerr << "sluice extract: the validation report and rejected rows stay in "
+                << remote->spool() << " (upload failed: " << RedactUrl(uploaded.status().ToString())
+                << ")\n";
     }
   }
   if (!summary.ok()) {
@@ -358,6 +303,10 @@ void RegisterExtractCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--net-timeout", flags->net_timeout,
                   "Session net_read/net_write_timeout in seconds (600)");
   cmd->add_flag("--restart", flags->restart, "Discard an earlier extract in DIR/TABLE first");
+  cmd->add_flag("--snapshot", flags->snapshot,
+                "Read every chunk as of one instant (a consistent snapshot shared by the --jobs "
+                "connections; needs the LOCK TABLES privilege). A lost connection restarts the "
+                "table with a new snapshot; never resumes an earlier run");
   cmd->add_flag("--json", flags->json, "Print the summary as JSON");
   cmd->callback([flags, exit_code, cmd]() { *exit_code = Run(*flags, cmd); });
 }

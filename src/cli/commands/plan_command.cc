@@ -1,6 +1,8 @@
-// `sluice plan PIPELINE.yaml [--json] [--table NAME]...`: checks the pipeline file, connects to
-// its sources and prints the plan (tables, chunks, key ranges, estimated rows) without writing
-// anything. A resumed plan (an earlier run was interrupted) shows which chunks are done.
+// `sluice plan PIPELINE.yaml [--json] [--table NAME]... [--save]`: checks the pipeline file,
+// connects to its sources and prints the plan (tables, chunks, key ranges, estimated rows)
+// without writing anything. A resumed plan (an earlier run was interrupted) shows which chunks
+// are done. --save freezes each table's plan in the destination, so that every later run and
+// every shard (`sluice run --shard I/N`) uses exactly this plan (docs/airflow.md).
 #include <iostream>
 #include <memory>
 #include <string>
@@ -21,6 +23,7 @@ struct PlanFlags {
   bool json = false;
   bool fresh = false;
   std::vector<std::string> tables;
+  bool save = false;
 };
 
 int Plan(const PlanFlags& flags) {
@@ -32,6 +35,7 @@ int Plan(const PlanFlags& flags) {
   pipeline::RunOptions options;
   options.only_tables = flags.tables;
   options.fresh = flags.fresh;
+  options.save_plan = flags.save;
   pipeline::FailureKind kind = pipeline::FailureKind::kNone;
   auto plan = pipeline::PlanPipeline(*config, options, &kind);
   if (!plan.ok()) {
@@ -59,6 +63,9 @@ void RegisterPlanCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--json", flags->json, "Print the plan as JSON");
   cmd->add_flag("--fresh", flags->fresh, "Plan as `run --fresh` would (ignore saved plans)");
   cmd->add_option("--table,--only", flags->tables, "Plan only this table (repeatable)");
+  cmd->add_flag("--save", flags->save,
+                "Freeze the plan in the destination for later runs and shards (with --fresh: "
+                "discard the tables' earlier state and files first)");
   cmd->callback([flags, exit_code]() { *exit_code = Plan(*flags); });
 }
 

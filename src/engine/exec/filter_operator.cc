@@ -15,17 +15,16 @@ void SelectRows(DataChunk* chunk, const std::vector<uint32_t>& selected) {
   *chunk = std::move(narrowed);
 }
 
-Result<bool> FilterOperator::Next(DataChunk* out) {
-  while (true) {
-    SLUICE_ASSIGN_OR_RETURN(bool more, child_->Next(out));
-    if (!more) return false;
-    for (const auto& conjunct : conjuncts_) {
-      SLUICE_RETURN_IF_ERROR(EvaluateFilter(*conjunct, *out, &selected_));
-      SelectRows(out, selected_);
-      if (out->size == 0) break;
-    }
-    if (out->size > 0) return true;
+Status FilterTransform::Apply(DataChunk input, std::vector<DataChunk>* out) const {
+  std::vector<uint32_t> selected;
+  for (const auto& conjunct : conjuncts_) {
+    selected.clear();
+    SLUICE_RETURN_IF_ERROR(EvaluateFilter(*conjunct, input, &selected));
+    SelectRows(&input, selected);
+    if (input.size == 0) return Status::OK();
   }
+  out->push_back(std::move(input));
+  return Status::OK();
 }
 
 }  // namespace sluice::engine

@@ -1,5 +1,6 @@
-// FilterOperator: keeps the rows where every conjunct is TRUE (NULL counts as not TRUE).
-// Thread-safety: single consumer. Ownership: owns its child.
+// FilterTransform: keeps the rows where every conjunct is TRUE (NULL counts as not TRUE); runs
+// in a TransformOperator (on the scan's threads when possible).
+// Thread-safety: Apply is const and may run concurrently. Ownership: owns the conjuncts.
 #pragma once
 
 #include "engine/exec/operator.h"
@@ -7,16 +8,13 @@
 
 namespace sluice::engine {
 
-class FilterOperator : public Operator {
+class FilterTransform : public ChunkTransform {
  public:
-  FilterOperator(OperatorPtr child, std::vector<ExprPtr> conjuncts)
-      : child_(std::move(child)), conjuncts_(std::move(conjuncts)) {}
-  Result<bool> Next(DataChunk* out) override;
+  explicit FilterTransform(std::vector<ExprPtr> conjuncts) : conjuncts_(std::move(conjuncts)) {}
+  Status Apply(DataChunk input, std::vector<DataChunk>* out) const override;
 
  private:
-  OperatorPtr child_;
   std::vector<ExprPtr> conjuncts_;
-  std::vector<uint32_t> selected_;
 };
 
 /// Keeps rows[selected] of `chunk` (in place).

@@ -1,5 +1,6 @@
 #include "engine/exec/grouped_aggregator.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -9,63 +10,10 @@ namespace {
 
 // Initial hash table size (power of two); it doubles at 50% load.
 constexpr size_t kInitialSlots = 1024;
-// Rough per-entry overhead of an unordered_set<std::string> node (node, bucket, string header).
-constexpr int64_t kSetEntryOverhead = 64;
 
 Status SumOverflow(const SqlType& type) {
   return Status::InvalidArgument("Out of Range: overflow in sum of " + type.ToString());
 }
-
-}  // namespace
-
-GroupedAggregator::GroupedAggregator(std::vector<SqlType> key_types,
-                                     std::vector<AggregateSpec> specs)
-    : key_types_(std::move(key_types)), specs_(std::move(specs)), group_keys_(key_types_) {
-  states_.resize(specs_.size());
-  slots_.assign(kInitialSlots, 0);
-  RecomputeMemory();
-}
-
-std::vector<SqlType> GroupedAggregator::result_types() const {
-  std::vector<SqlType> out = key_types_;
-  for (const auto& spec : specs_) out.push_back(spec.result_type);
-  return out;
-}
-
-void GroupedAggregator::AddGroupState() {
-  for (size_t agg = 0; agg < specs_.size(); ++agg) {
-    State& state = states_[agg];
-    const AggregateSpec& spec = specs_[agg];
-    state.count.push_back(0);
-    state.has.push_back(0);
-    if (spec.name == "sum" || spec.name == "avg" || spec.name == "min" || spec.name == "max") {
-      switch (spec.arg_type.storage()) {
-        case Storage::kI128:
-          state.wide.push_back(0);
-          break;
-        case Storage::kI64:
-        case Storage::kU8:
-          if (spec.name == "sum" || spec.name == "avg") {
-            state.wide.push_back(0);
-          } else {
-            state.narrow.push_back(0);
-          }
-          break;
-        case Storage::kF64:
-          state.real.push_back(0);
-          break;
-        case Storage::kStr:
-          state.text.emplace_back();
-          break;
-      }
-    } else if (spec.name == "stddev_samp" || spec.name == "var_samp") {
-      state.real.push_back(0);
-      state.m2.push_back(0);
-    }
-  }
-}
-
-namespace {
 
 // A slot holds the group id + 1 in its low 32 bits and the hash's high 32 bits as a tag, so most
 // mismatching probes are rejected without touching the key bytes.
@@ -83,10 +31,87 @@ bool SameBytes(const char* a, const char* b, size_t length) {
   return std::memcmp(a, b, length) == 0;
 }
 
+// NaN is the largest double (DuckDB's order).
+bool LessDouble(double a, double b) { return std::isnan(b) ? !std::isnan(a) : a < b; }
+
 }  // namespace
 
+Result<std::unique_ptr<GroupedAggregator>> GroupedAggregator::Create(
+    std::vector<SqlType> key_types, std::vector<AggregateSpec> specs) {
+  for (const auto& spec : specs) {
+    if (spec.distinct) return Status::Internal("DISTINCT aggregate reached the hash table");
+  }
+  return std::unique_ptr<GroupedAggregator>(
+      new GroupedAggregator(std::move(key_types), std::move(specs)));
+}
+
+GroupedAggregator::GroupedAggregator(std::vector<SqlType> key_types,
+                                     std::vector<AggregateSpec> specs)
+    : key_types_(std::move(key_types)), specs_(std::move(specs)), group_keys_(key_types_) {
+  states_.resize(specs_.size());
+  for (const auto& spec : specs_) {
+    const std::string& name = spec.name;
+    if (name == "count_star") {
+      kinds_.push_back(Kind::kCountStar);
+    } else if (name == "count") {
+      kinds_.push_back(Kind::kCount);
+    } else if (name == "count_merge") {
+      kinds_.push_back(Kind::kCountMerge);
+    } else if (name == "sum" || name == "avg") {
+      kinds_.push_back(Kind::kSum);
+    } else if (name == "min") {
+      kinds_.push_back(Kind::kMin);
+    } else if (name == "max") {
+      kinds_.push_back(Kind::kMax);
+    } else {
+      kinds_.push_back(Kind::kVariance);  // stddev_samp, var_samp
+    }
+  }
+  slots_.assign(kInitialSlots, 0);
+  RecomputeMemory();
+}
+
+std::vector<SqlType> GroupedAggregator::result_types() const {
+  std::vector<SqlType> out = key_types_;
+  for (const auto& spec : specs_) out.push_back(spec.result_type);
+  return out;
+}
+
+void GroupedAggregator::AddGroupStates() {
+  for (size_t agg = 0; agg < specs_.size(); ++agg) {
+    State& state = states_[agg];
+    state.count.push_back(0);
+    Kind kind = kinds_[agg];
+    if (kind == Kind::kVariance) {
+      state.real.push_back(0);
+      state.m2.push_back(0);
+      continue;
+    }
+    if (kind != Kind::kSum && kind != Kind::kMin && kind != Kind::kMax) continue;
+    switch (specs_[agg].arg_type.storage()) {
+      case Storage::kI128:
+        state.wide.push_back(0);
+        break;
+      case Storage::kI64:
+      case Storage::kU8:
+        if (kind == Kind::kSum) {
+          state.wide.push_back(0);
+        } else {
+          state.narrow.push_back(0);
+        }
+        break;
+      case Storage::kF64:
+        state.real.push_back(0);
+        break;
+      case Storage::kStr:
+        state.text.emplace_back();
+        break;
+    }
+  }
+}
+
 void GroupedAggregator::Grow() {
-  std::vector<uint64_t, HugePageAllocator<uint64_t>> bigger(slots_.size() * 2, 0);
+  LargeVector<uint64_t> bigger(slots_.size() * 2, 0);
   size_t mask = bigger.size() - 1;
   for (size_t group = 0; group < group_hashes_.size(); ++group) {
     size_t pos = group_hashes_[group] & mask;
@@ -96,10 +121,9 @@ void GroupedAggregator::Grow() {
   slots_ = std::move(bigger);
 }
 
-uint32_t GroupedAggregator::FindOrAdd(const EncodedKeys& keys, size_t row, const DataChunk& input,
+uint32_t GroupedAggregator::FindOrAdd(uint64_t hash, std::string_view key,
+                                      const DataChunk& key_source, int64_t source_row,
                                       bool may_add) {
-  uint64_t hash = keys.hashes[row];
-  std::string_view key = keys.Key(row);
   size_t mask = slots_.size() - 1;
   size_t pos = hash & mask;
   uint64_t tag = Tag(hash);
@@ -114,196 +138,363 @@ uint32_t GroupedAggregator::FindOrAdd(const EncodedKeys& keys, size_t row, const
     }
     pos = (pos + 1) & mask;
   }
-  if (!may_add) return UINT32_MAX;
+  if (!may_add) return kRejected;
   auto group = static_cast<uint32_t>(group_hashes_.size());
   slots_[pos] = tag | (group + 1);
   group_hashes_.push_back(hash);
   key_arena_.append(key);
   key_offsets_.push_back(key_arena_.size());
   for (size_t col = 0; col < key_types_.size(); ++col) {
-    group_keys_.columns[col].AppendFrom(input.columns[col], static_cast<int64_t>(row));
+    group_keys_.columns[col].AppendFrom(key_source.columns[col], source_row);
   }
   ++group_keys_.size;
-  AddGroupState();
+  AddGroupStates();
   if (group_hashes_.size() * 2 > slots_.size()) Grow();
   return group;
 }
 
 Status GroupedAggregator::Consume(const DataChunk& input, const EncodedKeys& keys,
+                                  const uint32_t* rows, size_t count,
                                   std::vector<uint32_t>* rejected) {
-  auto count = static_cast<size_t>(input.size);
-  std::vector<uint32_t> groups(count);
-  std::vector<uint8_t> active(count, 1);
+  if (rows == nullptr) {
+    count = static_cast<size_t>(input.size);
+    while (identity_.size() < count) identity_.push_back(static_cast<uint32_t>(identity_.size()));
+    rows = identity_.data();
+  }
+  groups_.resize(count);
   // Overlap the cache misses of the whole chunk: first the slots, then the matching groups' keys.
   size_t mask = slots_.size() - 1;
-  for (size_t row = 0; row < count; ++row) __builtin_prefetch(&slots_[keys.hashes[row] & mask]);
-  for (size_t row = 0; row < count; ++row) {
-    uint64_t slot = slots_[keys.hashes[row] & mask];
-    if (slot != 0 && (slot & ~kGroupMask) == Tag(keys.hashes[row])) {
-      uint64_t group = (slot & kGroupMask) - 1;
-      __builtin_prefetch(&key_offsets_[group]);
+  for (size_t idx = 0; idx < count; ++idx) __builtin_prefetch(&slots_[keys.hashes[rows[idx]] & mask]);
+  for (size_t idx = 0; idx < count; ++idx) {
+    uint64_t hash = keys.hashes[rows[idx]];
+    uint64_t slot = slots_[hash & mask];
+    if (slot != 0 && (slot & ~kGroupMask) == Tag(hash)) {
+      __builtin_prefetch(&key_offsets_[(slot & kGroupMask) - 1]);
     }
   }
-  for (size_t row = 0; row < count; ++row) {
-    groups[row] = FindOrAdd(keys, row, input, rejected == nullptr);
-    if (groups[row] == UINT32_MAX) {
-      active[row] = 0;
-      rejected->push_back(static_cast<uint32_t>(row));
-    }
+  for (size_t idx = 0; idx < count; ++idx) {
+    uint32_t row = rows[idx];
+    groups_[idx] = FindOrAdd(keys.hashes[row], keys.Key(row), input, row, rejected == nullptr);
+    if (groups_[idx] == kRejected) rejected->push_back(row);
   }
   Vector empty;
   for (size_t agg = 0; agg < specs_.size(); ++agg) {
-    const AggregateSpec& spec = specs_[agg];
-    const Vector& arg =
-        spec.arg_column >= 0 ? input.columns[static_cast<size_t>(spec.arg_column)] : empty;
-    SLUICE_RETURN_IF_ERROR(Update(agg, arg, groups, active));
+    int column = specs_[agg].arg_column;
+    const Vector& arg = column >= 0 ? input.columns[static_cast<size_t>(column)] : empty;
+    SLUICE_RETURN_IF_ERROR(Update(agg, arg, rows, count));
   }
   RecomputeMemory();
   return Status::OK();
 }
 
-Status GroupedAggregator::Update(size_t agg, const Vector& arg, const std::vector<uint32_t>& groups,
-                                 const std::vector<uint8_t>& active) {
+namespace {
+
+// Calls fn(group, row) for every consumed row that has a group and a non-NULL argument.
+template <typename Fn>
+void ForEachValue(const Vector& arg, const uint32_t* groups, const uint32_t* rows, size_t count,
+                  Fn&& fn) {
+  constexpr uint32_t kNone = UINT32_MAX;
+  if (!arg.has_nulls()) {
+    for (size_t idx = 0; idx < count; ++idx) {
+      if (groups[idx] != kNone) fn(groups[idx], rows[idx]);
+    }
+    return;
+  }
+  const uint8_t* nulls = arg.nulls().data();
+  for (size_t idx = 0; idx < count; ++idx) {
+    if (groups[idx] != kNone && !nulls[rows[idx]]) fn(groups[idx], rows[idx]);
+  }
+}
+
+// min/max over one storage: `better(value, current)` decides replacement.
+template <typename T, typename Better>
+void UpdateExtreme(const Vector& arg, const T* values, T* slots, int64_t* counts,
+                   const uint32_t* groups, const uint32_t* rows, size_t count, Better better) {
+  ForEachValue(arg, groups, rows, count, [&](uint32_t group, uint32_t row) {
+    if (counts[group]++ == 0 || better(values[row], slots[group])) slots[group] = values[row];
+  });
+}
+
+}  // namespace
+
+Status GroupedAggregator::Update(size_t agg, const Vector& arg, const uint32_t* rows,
+                                 size_t count) {
   const AggregateSpec& spec = specs_[agg];
   State& state = states_[agg];
-  size_t count = groups.size();
-  if (spec.name == "count_star") {
-    for (size_t row = 0; row < count; ++row) {
-      if (active[row]) ++state.count[groups[row]];
-    }
-    return Status::OK();
-  }
-  std::vector<uint8_t> take(count, 0);
-  for (size_t row = 0; row < count; ++row)
-    take[row] = active[row] && !arg.IsNull(static_cast<int64_t>(row));
-  if (spec.distinct) {
-    EncodedKeys values;
-    EncodeKeys({&arg}, static_cast<int64_t>(count), &values);
-    std::string key;
-    for (size_t row = 0; row < count; ++row) {
-      if (!take[row]) continue;
-      key.assign(reinterpret_cast<const char*>(&groups[row]), 4);
-      key.append(values.Key(row));
-      auto inserted = state.seen.insert(key);
-      if (inserted.second) {
-        distinct_bytes_ += static_cast<int64_t>(key.size()) + kSetEntryOverhead;
-      } else {
-        take[row] = 0;
+  const uint32_t* groups = groups_.data();
+  int64_t* counts = state.count.data();
+  Kind kind = kinds_[agg];
+  // One tight loop per aggregate kind and storage: no per-row dispatch.
+  switch (kind) {
+    case Kind::kCountStar:
+      for (size_t idx = 0; idx < count; ++idx) {
+        if (groups[idx] != kRejected) ++counts[groups[idx]];
       }
+      return Status::OK();
+    case Kind::kCount:
+      ForEachValue(arg, groups, rows, count, [&](uint32_t group, uint32_t) { ++counts[group]; });
+      return Status::OK();
+    case Kind::kCountMerge: {
+      // Partial counts of a two-level (DISTINCT) aggregation: BIGINT, never NULL.
+      const int64_t* partials = arg.i64().data();
+      ForEachValue(arg, groups, rows, count,
+                   [&](uint32_t group, uint32_t row) { counts[group] += partials[row]; });
+      return Status::OK();
     }
-  }
-  const std::string& name = spec.name;
-  Storage storage = spec.arg_type.storage();
-  // One tight loop per aggregate kind and storage: no per-row dispatch on names.
-  if (name == "count") {
-    for (size_t row = 0; row < count; ++row) {
-      if (take[row]) ++state.count[groups[row]];
+    case Kind::kVariance: {
+      const double* values = arg.f64().data();
+      double* means = state.real.data();
+      double* m2 = state.m2.data();
+      ForEachValue(arg, groups, rows, count, [&](uint32_t group, uint32_t row) {
+        // Welford's update, in DuckDB's order of operations so results match it.
+        double x = values[row];
+        auto n = static_cast<double>(++counts[group]);
+        double mean = means[group];
+        double new_mean = mean + (x - mean) / n;
+        m2[group] += (x - new_mean) * (x - mean);
+        means[group] = new_mean;
+      });
+      return Status::OK();
     }
-    return Status::OK();
-  }
-  if (name == "count_merge") {
-    // Partial counts of a two-level (DISTINCT) aggregation: BIGINT, never NULL.
-    const int64_t* partials = arg.i64().data();
-    for (size_t row = 0; row < count; ++row) {
-      if (take[row]) state.count[groups[row]] += partials[row];
-    }
-    return Status::OK();
-  }
-  if (name == "stddev_samp" || name == "var_samp") {
-    const double* values = arg.f64().data();
-    for (size_t row = 0; row < count; ++row) {
-      if (!take[row]) continue;
-      uint32_t group = groups[row];
-      // Welford's update, in DuckDB's order of operations so results match it.
-      double x = values[row];
-      auto n = static_cast<double>(++state.count[group]);
-      double mean = state.real[group];
-      double new_mean = mean + (x - mean) / n;
-      state.m2[group] += (x - new_mean) * (x - mean);
-      state.real[group] = new_mean;
-    }
-    return Status::OK();
-  }
-  if (name == "sum" || name == "avg") {
-    switch (storage) {
-      case Storage::kI128: {
-        const int128* values = arg.i128().data();
-        for (size_t row = 0; row < count; ++row) {
-          if (!take[row]) continue;
-          uint32_t group = groups[row];
-          ++state.count[group];
-          state.has[group] = 1;
-          if (__builtin_add_overflow(state.wide[group], values[row], &state.wide[group])) {
-            return SumOverflow(spec.result_type);
-          }
+    case Kind::kSum:
+      switch (spec.arg_type.storage()) {
+        case Storage::kI128: {
+          const int128* values = arg.i128().data();
+          int128* sums = state.wide.data();
+          bool overflow = false;
+          ForEachValue(arg, groups, rows, count, [&](uint32_t group, uint32_t row) {
+            ++counts[group];
+            overflow |= __builtin_add_overflow(sums[group], values[row], &sums[group]);
+          });
+          return overflow ? SumOverflow(spec.result_type) : Status::OK();
         }
-        return Status::OK();
-      }
-      case Storage::kI64:
-      case Storage::kU8:
-        for (size_t row = 0; row < count; ++row) {
-          if (!take[row]) continue;
-          uint32_t group = groups[row];
-          ++state.count[group];
-          state.has[group] = 1;
+        case Storage::kI64: {
           // 2^64 additions of int64 values cannot overflow 128 bits.
-          state.wide[group] += storage == Storage::kI64 ? arg.i64()[row] : arg.u8()[row];
+          const int64_t* values = arg.i64().data();
+          int128* sums = state.wide.data();
+          ForEachValue(arg, groups, rows, count, [&](uint32_t group, uint32_t row) {
+            ++counts[group];
+            sums[group] += values[row];
+          });
+          return Status::OK();
         }
-        return Status::OK();
-      case Storage::kF64: {
-        const double* values = arg.f64().data();
-        for (size_t row = 0; row < count; ++row) {
-          if (!take[row]) continue;
-          uint32_t group = groups[row];
-          ++state.count[group];
-          state.has[group] = 1;
-          state.real[group] += values[row];
+        case Storage::kU8: {
+          const uint8_t* values = arg.u8().data();
+          int128* sums = state.wide.data();
+          ForEachValue(arg, groups, rows, count, [&](uint32_t group, uint32_t row) {
+            ++counts[group];
+            sums[group] += values[row];
+          });
+          return Status::OK();
         }
-        return Status::OK();
+        case Storage::kF64: {
+          const double* values = arg.f64().data();
+          double* sums = state.real.data();
+          ForEachValue(arg, groups, rows, count, [&](uint32_t group, uint32_t row) {
+            ++counts[group];
+            sums[group] += values[row];
+          });
+          return Status::OK();
+        }
+        case Storage::kStr:
+          return Status::Internal("sum over strings");
       }
-      case Storage::kStr:
-        return Status::Internal("sum over strings");
-    }
+      return Status::OK();
+    case Kind::kMin:
+    case Kind::kMax:
+      break;
   }
-  bool want_min = name == "min";
-  for (size_t row = 0; row < count; ++row) {
-    if (!take[row]) continue;
-    uint32_t group = groups[row];
-    ++state.count[group];
-    bool first = !state.has[group];
-    state.has[group] = 1;
-    switch (storage) {
-      case Storage::kI128: {
-        int128 value = arg.i128()[row];
-        int128& slot = state.wide[group];
-        if (first || (want_min ? value < slot : value > slot)) slot = value;
-        break;
+  bool want_min = kind == Kind::kMin;
+  switch (spec.arg_type.storage()) {
+    case Storage::kI128:
+      if (want_min) {
+        UpdateExtreme(arg, arg.i128().data(), state.wide.data(), counts, groups, rows, count,
+                      [](int128 a, int128 b) { return a < b; });
+      } else {
+        UpdateExtreme(arg, arg.i128().data(), state.wide.data(), counts, groups, rows, count,
+                      [](int128 a, int128 b) { return a > b; });
       }
-      case Storage::kI64:
-      case Storage::kU8: {
-        int64_t value = storage == Storage::kI64 ? arg.i64()[row] : arg.u8()[row];
-        int64_t& slot = state.narrow[group];
-        if (first || (want_min ? value < slot : value > slot)) slot = value;
-        break;
+      break;
+    case Storage::kI64:
+      if (want_min) {
+        UpdateExtreme(arg, arg.i64().data(), state.narrow.data(), counts, groups, rows, count,
+                      [](int64_t a, int64_t b) { return a < b; });
+      } else {
+        UpdateExtreme(arg, arg.i64().data(), state.narrow.data(), counts, groups, rows, count,
+                      [](int64_t a, int64_t b) { return a > b; });
       }
-      case Storage::kF64: {
-        double value = arg.f64()[row];
-        double& slot = state.real[group];
-        // NaN is the largest double (DuckDB's order).
-        auto less = [](double a, double b) { return std::isnan(b) ? !std::isnan(a) : a < b; };
-        if (first || (want_min ? less(value, slot) : less(slot, value))) slot = value;
-        break;
+      break;
+    case Storage::kU8: {
+      const uint8_t* values = arg.u8().data();
+      int64_t* slots = state.narrow.data();
+      ForEachValue(arg, groups, rows, count, [&](uint32_t group, uint32_t row) {
+        int64_t value = values[row];
+        if (counts[group]++ == 0 || (want_min ? value < slots[group] : value > slots[group])) {
+          slots[group] = value;
+        }
+      });
+      break;
+    }
+    case Storage::kF64:
+      if (want_min) {
+        UpdateExtreme(arg, arg.f64().data(), state.real.data(), counts, groups, rows, count,
+                      [](double a, double b) { return LessDouble(a, b); });
+      } else {
+        UpdateExtreme(arg, arg.f64().data(), state.real.data(), counts, groups, rows, count,
+                      [](double a, double b) { return LessDouble(b, a); });
       }
-      case Storage::kStr: {
-        std::string_view value = arg.Str(static_cast<int64_t>(row));
+      break;
+    case Storage::kStr:
+      ForEachValue(arg, groups, rows, count, [&](uint32_t group, uint32_t row) {
+        std::string_view value = arg.Str(row);
         std::string& slot = state.text[group];
-        if (first || (want_min ? value < slot : value > slot)) {
+        if (counts[group]++ == 0 || (want_min ? value < slot : value > slot)) {
           text_bytes_ += static_cast<int64_t>(value.size()) - static_cast<int64_t>(slot.size());
           slot.assign(value);
         }
+      });
+      break;
+  }
+  return Status::OK();
+}
+
+Status GroupedAggregator::MergeFrom(const GroupedAggregator& other, const uint32_t* groups,
+                                    size_t count, std::vector<uint32_t>* rejected) {
+  std::vector<uint32_t> sources;
+  if (groups == nullptr) {
+    sources.resize(other.group_hashes_.size());
+    for (size_t group = 0; group < sources.size(); ++group) {
+      sources[group] = static_cast<uint32_t>(group);
+    }
+  } else {
+    sources.assign(groups, groups + count);
+  }
+  std::vector<uint32_t> targets(sources.size());
+  for (size_t idx = 0; idx < sources.size(); ++idx) {
+    uint32_t group = sources[idx];
+    uint64_t begin = other.key_offsets_[group];
+    std::string_view key(other.key_arena_.data() + begin, other.key_offsets_[group + 1] - begin);
+    targets[idx] = FindOrAdd(other.group_hashes_[group], key, other.group_keys_,
+                             static_cast<int64_t>(group), rejected == nullptr);
+    if (targets[idx] == kRejected) rejected->push_back(group);
+  }
+  for (size_t agg = 0; agg < specs_.size(); ++agg) {
+    SLUICE_RETURN_IF_ERROR(Combine(agg, other.states_[agg], sources, targets));
+  }
+  RecomputeMemory();
+  return Status::OK();
+}
+
+void GroupedAggregator::Reset() {
+  for (auto& state : states_) {
+    state.count.clear();
+    state.wide.clear();
+    state.narrow.clear();
+    state.real.clear();
+    state.m2.clear();
+    state.text.clear();
+  }
+  for (auto& column : group_keys_.columns) column.Clear();
+  group_keys_.size = 0;
+  key_arena_.clear();
+  key_offsets_.assign(1, 0);
+  group_hashes_.clear();
+  if (slots_.size() > kInitialSlots * 16) {
+    slots_.assign(kInitialSlots, 0);
+  } else {
+    std::fill(slots_.begin(), slots_.end(), 0);
+  }
+  text_bytes_ = 0;
+  next_output_ = 0;
+  finalized_empty_check_ = false;
+  RecomputeMemory();
+}
+
+Status GroupedAggregator::Combine(size_t agg, const State& from,
+                                  const std::vector<uint32_t>& sources,
+                                  const std::vector<uint32_t>& targets) {
+  const AggregateSpec& spec = specs_[agg];
+  State& state = states_[agg];
+  Kind kind = kinds_[agg];
+  Storage storage = spec.arg_type.storage();
+  bool want_min = kind == Kind::kMin;
+  for (size_t idx = 0; idx < targets.size(); ++idx) {
+    uint32_t source = sources[idx];
+    uint32_t target = targets[idx];
+    if (target == kRejected) continue;
+    int64_t theirs = from.count[source];
+    int64_t& ours = state.count[target];
+    if (theirs == 0) continue;
+    switch (kind) {
+      case Kind::kCountStar:
+      case Kind::kCount:
+      case Kind::kCountMerge:
+        break;
+      case Kind::kSum:
+        if (storage == Storage::kF64) {
+          state.real[target] += from.real[source];
+        } else if (__builtin_add_overflow(state.wide[target], from.wide[source],
+                                          &state.wide[target])) {
+          return SumOverflow(spec.result_type);
+        }
+        break;
+      case Kind::kVariance:
+        if (ours == 0) {
+          state.real[target] = from.real[source];
+          state.m2[target] = from.m2[source];
+        } else {
+          // Chan et al.'s pairwise combination, as DuckDB combines its thread-local states.
+          auto target_count = static_cast<double>(ours);
+          auto source_count = static_cast<double>(theirs);
+          double total = target_count + source_count;
+          double mean =
+              (source_count * from.real[source] + target_count * state.real[target]) / total;
+          double delta = from.real[source] - state.real[target];
+          state.m2[target] = from.m2[source] + state.m2[target] +
+                             delta * delta * source_count * target_count / total;
+          state.real[target] = mean;
+        }
+        break;
+      case Kind::kMin:
+      case Kind::kMax: {
+        bool first = ours == 0;
+        switch (storage) {
+          case Storage::kI128: {
+            int128 value = from.wide[source];
+            int128& slot = state.wide[target];
+            if (first || (want_min ? value < slot : value > slot)) slot = value;
+            break;
+          }
+          case Storage::kI64:
+          case Storage::kU8: {
+            int64_t value = from.narrow[source];
+            int64_t& slot = state.narrow[target];
+            if (first || (want_min ? value < slot : value > slot)) slot = value;
+            break;
+          }
+          case Storage::kF64: {
+            double value = from.real[source];
+            double& slot = state.real[target];
+            if (first || (want_min ? LessDouble(value, slot) : LessDouble(slot, value))) {
+              slot = value;
+            }
+            break;
+          }
+          case Storage::kStr: {
+            const std::string& value = from.text[source];
+            std::string& slot = state.text[target];
+            if (first || (want_min ? value < slot : value > slot)) {
+              text_bytes_ +=
+                  static_cast<int64_t>(value.size()) - static_cast<int64_t>(slot.size());
+              slot = value;
+            }
+            break;
+          }
+        }
         break;
       }
     }
+    ours += theirs;
   }
   return Status::OK();
 }
@@ -312,14 +503,15 @@ void GroupedAggregator::RecomputeMemory() {
   int64_t per_group_bytes = 0;
   for (const auto& state : states_) {
     per_group_bytes += static_cast<int64_t>(
-        state.count.capacity() * 8 + state.has.capacity() + state.wide.capacity() * 16 +
-        state.narrow.capacity() * 8 + state.real.capacity() * 8 + state.m2.capacity() * 8 +
+        state.count.capacity() * 8 + state.wide.capacity() * 16 + state.narrow.capacity() * 8 +
+        state.real.capacity() * 8 + state.m2.capacity() * 8 +
         state.text.capacity() * sizeof(std::string));
   }
   memory_bytes_ = per_group_bytes + group_keys_.allocated_bytes() +
                   static_cast<int64_t>(key_arena_.capacity() + key_offsets_.capacity() * 8 +
-                                       group_hashes_.capacity() * 8 + slots_.capacity() * 8) +
-                  distinct_bytes_ + text_bytes_;
+                                       group_hashes_.capacity() * 8 + slots_.capacity() * 8 +
+                                       groups_.capacity() * 4 + identity_.capacity() * 4) +
+                  text_bytes_;
 }
 
 Status GroupedAggregator::Finalize(size_t agg, uint32_t group, Vector* out) const {
@@ -396,7 +588,7 @@ Result<bool> GroupedAggregator::NextResult(DataChunk* out) {
       key_arena_.clear();
       key_offsets_.push_back(0);
       ++group_keys_.size;
-      AddGroupState();
+      AddGroupStates();
     }
   }
   if (next_output_ >= group_hashes_.size()) return false;

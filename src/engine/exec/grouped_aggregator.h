@@ -1,16 +1,17 @@
-// GroupedAggregator: the in-memory hash table of one hash-aggregation pass — group keys, one
-// state per (group, aggregate), DISTINCT sets — over pre-evaluated input chunks laid out as
+// GroupedAggregator: the in-memory hash table of one hash-aggregation pass — group keys and one
+// state per (group, aggregate) — over pre-evaluated input chunks laid out as
 // [key columns..., one argument column per aggregate that has an argument...].
 // In "reject" mode (set when the memory budget is exhausted) rows of groups not yet in the table
 // are returned to the caller, who spills them; existing groups keep aggregating in memory.
-// Thread-safety: single thread. Ownership: owns all state; memory_bytes() reports it.
+// Tables built from different parts of the input (one per worker thread) combine with
+// MergeFrom(). DISTINCT aggregates never reach it: the planner rewrites them into two levels of
+// plain aggregation.
+// Thread-safety: one thread at a time. Ownership: owns all state; memory_bytes() reports it.
 #pragma once
 
 #include <string>
-#include <unordered_set>
 #include <vector>
 
-#include "engine/exec/huge_page_allocator.h"
 #include "engine/exec/key_encoder.h"
 #include "engine/types/vector.h"
 
@@ -26,11 +27,25 @@ struct AggregateSpec {
 
 class GroupedAggregator {
  public:
-  GroupedAggregator(std::vector<SqlType> key_types, std::vector<AggregateSpec> specs);
+  /// Internal error for DISTINCT specs (the planner removes them).
+  static Result<std::unique_ptr<GroupedAggregator>> Create(std::vector<SqlType> key_types,
+                                                           std::vector<AggregateSpec> specs);
 
-  /// Aggregates `input`, whose first key_types.size() columns are the keys encoded in `keys`.
-  /// With `rejected` non-null, rows of unknown groups are not added but listed in *rejected.
-  Status Consume(const DataChunk& input, const EncodedKeys& keys, std::vector<uint32_t>* rejected);
+  /// Aggregates rows[0..count) of `input` (every row when `rows` is null), whose first
+  /// key_types.size() columns are the keys encoded in `keys`. With `rejected` non-null, rows of
+  /// unknown groups are not added but appended to *rejected.
+  Status Consume(const DataChunk& input, const EncodedKeys& keys, const uint32_t* rows,
+                 size_t count, std::vector<uint32_t>* rejected);
+  /// Adds the states of groups[0..count) of `other` (every group when `groups` is null; same
+  /// key types and aggregates) into this table. With `rejected` non-null, groups unknown here are
+  /// not added but appended (as `other`'s group ids) to *rejected.
+  Status MergeFrom(const GroupedAggregator& other, const uint32_t* groups = nullptr,
+                   size_t count = 0, std::vector<uint32_t>* rejected = nullptr);
+  /// Forgets every group (keeping small allocations), for reuse as a per-chunk table.
+  void Reset();
+  /// The group of each row of the last Consume(), in the order of its `rows`.
+  const std::vector<uint32_t>& row_groups() const { return groups_; }
+  uint64_t group_hash(uint32_t group) const { return group_hashes_[group]; }
   /// Approximate heap bytes held.
   int64_t memory_bytes() const { return memory_bytes_; }
   int64_t num_groups() const { return static_cast<int64_t>(group_hashes_.size()); }
@@ -39,35 +54,41 @@ class GroupedAggregator {
   std::vector<SqlType> result_types() const;
 
  private:
+  // Which function updates a state: decided once from the spec, not per row.
+  enum class Kind { kCountStar, kCount, kCountMerge, kSum, kMin, kMax, kVariance };
   struct State {
-    std::vector<int64_t> count;
-    std::vector<int128> wide;              // integer/decimal sums, min/max of kI128
-    std::vector<int64_t> narrow;           // min/max of kI64 and kU8
-    std::vector<double> real;              // double sums, min/max of kF64, Welford mean
-    std::vector<double> m2;                // Welford sum of squared differences
-    std::vector<std::string> text;         // min/max of strings
-    std::vector<uint8_t> has;              // a value was seen
-    std::unordered_set<std::string> seen;  // DISTINCT: group id + value bytes
+    LargeVector<int64_t> count;     // non-NULL values seen (0: the result is NULL)
+    LargeVector<int128> wide;       // integer/decimal sums, min/max of kI128
+    LargeVector<int64_t> narrow;    // min/max of kI64 and kU8
+    LargeVector<double> real;       // double sums, min/max of kF64, Welford mean
+    LargeVector<double> m2;         // Welford sum of squared differences
+    LargeVector<std::string> text;  // min/max of strings
   };
+  static constexpr uint32_t kRejected = UINT32_MAX;
 
-  uint32_t FindOrAdd(const EncodedKeys& keys, size_t row, const DataChunk& input, bool may_add);
+  GroupedAggregator(std::vector<SqlType> key_types, std::vector<AggregateSpec> specs);
+  uint32_t FindOrAdd(uint64_t hash, std::string_view key, const DataChunk& key_source,
+                     int64_t source_row, bool may_add);
   void Grow();
-  void AddGroupState();
-  Status Update(size_t agg, const Vector& arg, const std::vector<uint32_t>& groups,
-                const std::vector<uint8_t>& active);
+  void AddGroupStates();
+  Status Update(size_t agg, const Vector& arg, const uint32_t* rows, size_t count);
+  /// Adds from's states of sources[i] into targets[i] (skipped when kRejected).
+  Status Combine(size_t agg, const State& from, const std::vector<uint32_t>& sources,
+                 const std::vector<uint32_t>& targets);
   Status Finalize(size_t agg, uint32_t group, Vector* out) const;
   void RecomputeMemory();
 
   std::vector<SqlType> key_types_;
   std::vector<AggregateSpec> specs_;
+  std::vector<Kind> kinds_;
   std::vector<State> states_;
   DataChunk group_keys_;
-  std::string key_arena_;
-  std::vector<uint64_t> key_offsets_{0};
-  std::vector<uint64_t> group_hashes_;
-  std::vector<uint64_t, HugePageAllocator<uint64_t>>
-      slots_;  // 0 = empty, else hash tag | (group id + 1)
-  int64_t distinct_bytes_ = 0;
+  LargeString key_arena_;
+  LargeVector<uint64_t> key_offsets_{0};
+  LargeVector<uint64_t> group_hashes_;
+  LargeVector<uint64_t> slots_;  // 0 = empty, else hash tag | (group id + 1)
+  std::vector<uint32_t> groups_;    // scratch: group of each consumed row
+  std::vector<uint32_t> identity_;  // scratch: 0, 1, 2, ... for Consume without a selection
   int64_t text_bytes_ = 0;
   int64_t memory_bytes_ = 0;
   uint32_t next_output_ = 0;

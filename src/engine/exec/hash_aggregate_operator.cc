@@ -1,23 +1,40 @@
 #include "engine/exec/hash_aggregate_operator.h"
 
+#include <malloc.h>
+
 #include "engine/exec/expression_evaluator.h"
 
 namespace sluice::engine {
 
 namespace {
 
-// Partitions per spill level: 16 splits the data well while keeping few open files (4 hash
-// bits per level).
+// Shards of the first level and partitions per spill level: 16 splits the data well while
+// keeping few open files (4 hash bits per level).
 constexpr int kPartitionBits = 4;
 constexpr int kPartitions = 1 << kPartitionBits;
 // Deepest recursion: 15 levels use 60 of the 64 hash bits.
 constexpr int kMaxDepth = 14;
+// Rows a frozen shard buffers before writing them: 16 shards' buffers stay small (not budgeted).
+constexpr int64_t kSpillBatchRows = 1024;
+// After a chunk with more than a quarter as many groups as rows, this many chunks skip the
+// per-chunk pre-aggregation (then it is tried again, in case the data changed).
+constexpr int kDirectChunks = 31;
 
 size_t PartitionOf(uint64_t hash, int depth) {
   return static_cast<size_t>((hash >> (64 - kPartitionBits * (depth + 1))) & (kPartitions - 1));
 }
 
 }  // namespace
+
+// Runs the aggregation's input side on the child's worker threads.
+class HashAggregateOperator::InputSink : public ChunkSink {
+ public:
+  explicit InputSink(HashAggregateOperator* op) : op_(op) {}
+  Status Consume(int worker, DataChunk chunk) override { return op_->ConsumeInput(worker, chunk); }
+
+ private:
+  HashAggregateOperator* op_;
+};
 
 HashAggregateOperator::HashAggregateOperator(ExecContext* ctx, OperatorPtr child,
                                              std::vector<ExprPtr> groups, std::vector<ExprPtr> args,
@@ -26,13 +43,198 @@ HashAggregateOperator::HashAggregateOperator(ExecContext* ctx, OperatorPtr child
       child_(std::move(child)),
       groups_(std::move(groups)),
       args_(std::move(args)),
-      specs_(std::move(specs)),
-      reservation_(ctx->budget) {
-  for (const auto& group : groups_) evaluated_types_.push_back(group->type);
+      specs_(std::move(specs)) {
+  for (const auto& group : groups_) {
+    evaluated_types_.push_back(group->type);
+    key_types_.push_back(group->type);
+  }
   for (const auto& arg : args_) evaluated_types_.push_back(arg->type);
   for (auto& spec : specs_) {
     if (spec.arg_column >= 0) spec.arg_column += static_cast<int>(groups_.size());
   }
+}
+
+HashAggregateOperator::~HashAggregateOperator() {
+  // The child's worker threads may still be inside our sink: stop them first.
+  child_.reset();
+}
+
+Status HashAggregateOperator::Evaluate(const DataChunk& input, DataChunk* evaluated) const {
+  evaluated->columns.resize(groups_.size() + args_.size());
+  for (size_t idx = 0; idx < groups_.size(); ++idx) {
+    SLUICE_RETURN_IF_ERROR(
+        sluice::engine::Evaluate(*groups_[idx], input, &evaluated->columns[idx]));
+  }
+  for (size_t idx = 0; idx < args_.size(); ++idx) {
+    SLUICE_RETURN_IF_ERROR(sluice::engine::Evaluate(*args_[idx], input,
+                                                    &evaluated->columns[groups_.size() + idx]));
+  }
+  evaluated->size = input.size;
+  return Status::OK();
+}
+
+Status HashAggregateOperator::ConsumeInput(int worker, const DataChunk& input) {
+  WorkerState& state = workers_[static_cast<size_t>(worker)];
+  SLUICE_RETURN_IF_ERROR(Evaluate(input, &state.evaluated));
+  std::vector<const Vector*> key_columns;
+  for (size_t col = 0; col < groups_.size(); ++col) {
+    key_columns.push_back(&state.evaluated.columns[col]);
+  }
+  EncodeKeys(key_columns, state.evaluated.size, &state.keys);
+  if (groups_.empty()) {
+    if (!state.global) {
+      SLUICE_ASSIGN_OR_RETURN(state.global, GroupedAggregator::Create(key_types_, specs_));
+    }
+    return state.global->Consume(state.evaluated, state.keys, nullptr, 0, nullptr);
+  }
+  state.shard_rows.resize(kPartitions);
+  for (auto& rows : state.shard_rows) rows.clear();
+  if (state.direct_chunks > 0) {
+    // Many distinct groups per chunk: pre-aggregating would not shrink it, add rows directly.
+    --state.direct_chunks;
+    for (int64_t row = 0; row < state.evaluated.size; ++row) {
+      state.shard_rows[PartitionOf(state.keys.hashes[static_cast<size_t>(row)], 0)].push_back(
+          static_cast<uint32_t>(row));
+    }
+    return VisitShards(worker, state, [&](Shard* shard, size_t index) {
+      return ConsumeShard(shard, &state, state.shard_rows[index]);
+    });
+  }
+  // Few groups per chunk: aggregate the chunk on this worker first, so the shared shards (and
+  // their locks) only see one partial state per group and chunk.
+  if (!state.local) {
+    SLUICE_ASSIGN_OR_RETURN(state.local, GroupedAggregator::Create(key_types_, specs_));
+  }
+  state.local->Reset();
+  SLUICE_RETURN_IF_ERROR(state.local->Consume(state.evaluated, state.keys, nullptr, 0, nullptr));
+  if (state.local->num_groups() * 4 > state.evaluated.size) state.direct_chunks = kDirectChunks;
+  for (uint32_t group = 0; group < static_cast<uint32_t>(state.local->num_groups()); ++group) {
+    state.shard_rows[PartitionOf(state.local->group_hash(group), 0)].push_back(group);
+  }
+  return VisitShards(worker, state, [&](Shard* shard, size_t index) {
+    return MergeShard(shard, &state, state.shard_rows[index]);
+  });
+}
+
+template <typename Fn>
+Status HashAggregateOperator::VisitShards(int worker, const WorkerState& state, Fn fn) {
+  uint32_t remaining = 0;  // bit s: shard s has work from this chunk not yet done
+  for (int shard = 0; shard < kPartitions; ++shard) {
+    if (!state.shard_rows[static_cast<size_t>(shard)].empty()) remaining |= 1u << shard;
+  }
+  // Workers start at different shards and skip locked ones, so they rarely wait for each other.
+  int start = worker * kPartitions / std::max(1, ctx_->threads);
+  while (remaining != 0) {
+    bool progressed = false;
+    for (int step = 0; step < kPartitions; ++step) {
+      int shard = (start + step) % kPartitions;
+      if (!(remaining & (1u << shard))) continue;
+      Shard& target = *shards_[static_cast<size_t>(shard)];
+      std::unique_lock<std::mutex> lock(target.mu, std::try_to_lock);
+      if (!lock.owns_lock()) continue;
+      SLUICE_RETURN_IF_ERROR(fn(&target, static_cast<size_t>(shard)));
+      remaining &= ~(1u << shard);
+      progressed = true;
+    }
+    if (!progressed) {
+      // Every shard left is busy: wait for the first of them.
+      int shard = __builtin_ctz(remaining);
+      Shard& target = *shards_[static_cast<size_t>(shard)];
+      std::lock_guard<std::mutex> lock(target.mu);
+      SLUICE_RETURN_IF_ERROR(fn(&target, static_cast<size_t>(shard)));
+      remaining &= ~(1u << shard);
+    }
+  }
+  return Status::OK();
+}
+
+Status HashAggregateOperator::ConsumeShard(Shard* shard, WorkerState* state,
+                                           const std::vector<uint32_t>& rows) {
+  state->rejected.clear();
+  SLUICE_RETURN_IF_ERROR(shard->table->Consume(state->evaluated, state->keys, rows.data(),
+                                               rows.size(),
+                                               shard->frozen ? &state->rejected : nullptr));
+  if (!state->rejected.empty()) SLUICE_RETURN_IF_ERROR(SpillToShard(shard, *state));
+  return UpdateShardReservation(shard);
+}
+
+Status HashAggregateOperator::MergeShard(Shard* shard, WorkerState* state,
+                                         const std::vector<uint32_t>& groups) {
+  state->rejected.clear();
+  SLUICE_RETURN_IF_ERROR(shard->table->MergeFrom(*state->local, groups.data(), groups.size(),
+                                                 shard->frozen ? &state->rejected : nullptr));
+  if (!state->rejected.empty()) {
+    // The frozen shard has no room for these groups: spill their rows of this chunk instead.
+    state->rejected_mark.assign(static_cast<size_t>(state->local->num_groups()), 0);
+    for (uint32_t group : state->rejected) state->rejected_mark[group] = 1;
+    const std::vector<uint32_t>& row_groups = state->local->row_groups();
+    state->rejected.clear();
+    for (size_t row = 0; row < row_groups.size(); ++row) {
+      if (state->rejected_mark[row_groups[row]]) {
+        state->rejected.push_back(static_cast<uint32_t>(row));
+      }
+    }
+    SLUICE_RETURN_IF_ERROR(SpillToShard(shard, *state));
+  }
+  return UpdateShardReservation(shard);
+}
+
+Status HashAggregateOperator::SpillToShard(Shard* shard, const WorkerState& state) {
+  DataChunk& buffer = shard->spill_buffer;
+  for (size_t col = 0; col < buffer.columns.size(); ++col) {
+    buffer.columns[col].AppendGather(state.evaluated.columns[col], state.rejected.data(),
+                                     static_cast<int64_t>(state.rejected.size()));
+  }
+  buffer.size += static_cast<int64_t>(state.rejected.size());
+  if (buffer.size >= kSpillBatchRows) {
+    if (!shard->spill) {
+      SLUICE_ASSIGN_OR_RETURN(shard->spill, SpillFile::Create(ctx_->spill_dir, evaluated_types_));
+    }
+    SLUICE_RETURN_IF_ERROR(shard->spill->Append(buffer));
+    buffer = DataChunk(evaluated_types_);
+  }
+  return Status::OK();
+}
+
+Status HashAggregateOperator::UpdateShardReservation(Shard* shard) {
+  if (!shard->frozen && !shard->reservation->Resize(shard->table->memory_bytes())) {
+    // Over budget: keep the groups we have, send rows of new ones to disk.
+    shard->frozen = true;
+  }
+  return Status::OK();
+}
+
+Status HashAggregateOperator::FinishInput() {
+  if (groups_.empty()) {
+    for (auto& state : workers_) {
+      if (!state.global) continue;
+      if (!table_) {
+        table_ = std::move(state.global);
+      } else {
+        SLUICE_RETURN_IF_ERROR(table_->MergeFrom(*state.global));
+        state.global.reset();
+      }
+    }
+    if (!table_) {
+      SLUICE_ASSIGN_OR_RETURN(table_, GroupedAggregator::Create(key_types_, specs_));
+    }
+    reservation_ = std::make_unique<Reservation>(ctx_->budget);
+    return Status::OK();
+  }
+  for (auto& shard : shards_) {
+    if (shard->spill_buffer.size > 0) {
+      if (!shard->spill) {
+        SLUICE_ASSIGN_OR_RETURN(shard->spill, SpillFile::Create(ctx_->spill_dir, evaluated_types_));
+      }
+      SLUICE_RETURN_IF_ERROR(shard->spill->Append(shard->spill_buffer));
+    }
+    shard->spill_buffer = DataChunk();
+    if (shard->spill) {
+      SLUICE_RETURN_IF_ERROR(shard->spill->FinishWriting());
+      ctx_->spilled_bytes.fetch_add(shard->spill->bytes_written());
+    }
+  }
+  return Status::OK();
 }
 
 Status HashAggregateOperator::SpillRows(const DataChunk& evaluated, const EncodedKeys& keys,
@@ -71,10 +273,8 @@ Status HashAggregateOperator::FlushPartitions(int depth) {
 
 template <typename Source>
 Status HashAggregateOperator::Build(Source next, int depth) {
-  std::vector<SqlType> key_types(evaluated_types_.begin(),
-                                 evaluated_types_.begin() + static_cast<long>(groups_.size()));
-  table_ = std::make_unique<GroupedAggregator>(key_types, specs_);
-  reservation_.Reset();
+  SLUICE_ASSIGN_OR_RETURN(table_, GroupedAggregator::Create(key_types_, specs_));
+  reservation_ = std::make_unique<Reservation>(ctx_->budget);
   bool spilling = false;
   EncodedKeys keys;
   std::vector<uint32_t> rejected;
@@ -84,13 +284,15 @@ Status HashAggregateOperator::Build(Source next, int depth) {
     SLUICE_ASSIGN_OR_RETURN(bool more, next(&evaluated));
     if (!more) break;
     key_columns.clear();
-    for (size_t col = 0; col < groups_.size(); ++col)
+    for (size_t col = 0; col < groups_.size(); ++col) {
       key_columns.push_back(&evaluated.columns[col]);
+    }
     EncodeKeys(key_columns, evaluated.size, &keys);
     rejected.clear();
-    SLUICE_RETURN_IF_ERROR(table_->Consume(evaluated, keys, spilling ? &rejected : nullptr));
+    SLUICE_RETURN_IF_ERROR(
+        table_->Consume(evaluated, keys, nullptr, 0, spilling ? &rejected : nullptr));
     if (!rejected.empty()) SLUICE_RETURN_IF_ERROR(SpillRows(evaluated, keys, rejected, depth));
-    if (!spilling && !reservation_.Resize(table_->memory_bytes())) {
+    if (!spilling && !reservation_->Resize(table_->memory_bytes())) {
       // Freeze the table unless we are out of hash bits (then keep going in memory).
       spilling = depth < kMaxDepth && !groups_.empty();
     }
@@ -102,31 +304,49 @@ Status HashAggregateOperator::Build(Source next, int depth) {
 Result<bool> HashAggregateOperator::Next(DataChunk* out) {
   if (!started_) {
     started_ = true;
-    auto from_child = [this](DataChunk* evaluated) -> Result<bool> {
-      DataChunk input;
+    workers_.resize(static_cast<size_t>(std::max(1, ctx_->threads)));
+    if (!groups_.empty()) {
+      for (int shard = 0; shard < kPartitions; ++shard) {
+        auto created = std::make_unique<Shard>();
+        SLUICE_ASSIGN_OR_RETURN(created->table, GroupedAggregator::Create(key_types_, specs_));
+        created->reservation = std::make_unique<Reservation>(ctx_->budget);
+        created->spill_buffer = DataChunk(evaluated_types_);
+        shards_.push_back(std::move(created));
+      }
+    }
+    SLUICE_ASSIGN_OR_RETURN(bool parallel, child_->TryAddSink(std::make_shared<InputSink>(this)));
+    DataChunk input;
+    if (parallel) {
       SLUICE_ASSIGN_OR_RETURN(bool more, child_->Next(&input));
-      if (!more) return false;
-      *evaluated = DataChunk();
-      evaluated->columns.resize(groups_.size() + args_.size());
-      for (size_t idx = 0; idx < groups_.size(); ++idx) {
-        SLUICE_RETURN_IF_ERROR(Evaluate(*groups_[idx], input, &evaluated->columns[idx]));
+      if (more) return Status::Internal("a sink's producer returned rows");
+    } else {
+      while (true) {
+        SLUICE_ASSIGN_OR_RETURN(bool more, child_->Next(&input));
+        if (!more) break;
+        SLUICE_RETURN_IF_ERROR(ConsumeInput(0, input));
       }
-      for (size_t idx = 0; idx < args_.size(); ++idx) {
-        SLUICE_RETURN_IF_ERROR(
-            Evaluate(*args_[idx], input, &evaluated->columns[groups_.size() + idx]));
-      }
-      evaluated->size = input.size;
-      return true;
-    };
-    SLUICE_RETURN_IF_ERROR(Build(from_child, 0));
+    }
     child_.reset();  // the input is consumed: free the scan's buffers and threads
+    SLUICE_RETURN_IF_ERROR(FinishInput());
+    workers_.clear();
   }
   while (true) {
     if (table_) {
       SLUICE_ASSIGN_OR_RETURN(bool more, table_->NextResult(out));
       if (more) return true;
       table_.reset();
-      reservation_.Reset();
+      reservation_.reset();
+      // Tables grown on worker threads live in their malloc arenas, which keep freed memory:
+      // hand it back before the spilled partitions allocate theirs, or RSS counts both.
+      if (!pending_.empty()) ::malloc_trim(0);
+    }
+    if (next_shard_ < shards_.size()) {
+      // Emit the in-memory groups of every shard first, freeing memory for the spilled ones.
+      Shard& shard = *shards_[next_shard_++];
+      table_ = std::move(shard.table);
+      reservation_ = std::move(shard.reservation);
+      if (shard.spill && shard.spill->rows() > 0) pending_.push_back({std::move(shard.spill), 1});
+      continue;
     }
     if (pending_.empty()) return false;
     Partition partition = std::move(pending_.back());

@@ -63,6 +63,12 @@ Result<bool> HashJoinOperator::TryAddTransform(std::shared_ptr<const ChunkTransf
   return probe_->TryAddTransform(std::move(transform));
 }
 
+Result<bool> HashJoinOperator::TryAddSink(std::shared_ptr<ChunkSink> sink) {
+  SLUICE_RETURN_IF_ERROR(EnsureStarted());
+  if (!passthrough_) return false;
+  return probe_->TryAddSink(std::move(sink));
+}
+
 namespace {
 
 struct Partitioner {
@@ -286,22 +292,18 @@ Result<bool> HashJoinOperator::ProbeStep(DataChunk* out) {
         }
         continue;
       }
-      uint64_t hash = probe_encoded_.hashes[idx];
-      std::string_view key = probe_encoded_.Key(idx);
       if (chain_ == -2) {
         row_matched_ = false;
-        chain_ = -1;
-        if (!probe_encoded_.has_null[idx]) {
-          cursor_ = table_->Start(hash);
-          chain_ = table_->Next(hash, key, &cursor_);
-        }
+        chain_ = probe_encoded_.has_null[idx]
+                     ? -1
+                     : table_->Find(probe_encoded_.hashes[idx], probe_encoded_.Key(idx));
       }
       while (chain_ >= 0) {
         out_probe_.push_back(static_cast<uint32_t>(probe_row_));
         out_build_.push_back(chain_);
         row_matched_ = true;
         if (pass_.matched) (*pass_.matched)[ordinal] = 1;
-        chain_ = table_->Next(hash, key, &cursor_);
+        chain_ = table_->NextMatch(chain_);
         if (static_cast<int64_t>(out_probe_.size()) >= kChunkRows) {
           SLUICE_RETURN_IF_ERROR(EmitPairs(out));
           return true;

@@ -31,8 +31,9 @@ class HashJoinOperator : public Operator {
   ~HashJoinOperator() override;
   Result<bool> Next(DataChunk* out) override;
   /// Once the build side fits in memory, the join itself runs as a transform on the probe
-  /// input's threads, and further transforms pass through to them.
+  /// input's threads, and further transforms and a sink pass through to them.
   Result<bool> TryAddTransform(std::shared_ptr<const ChunkTransform> transform) override;
+  Result<bool> TryAddSink(std::shared_ptr<ChunkSink> sink) override;
 
  private:
   using Source = std::function<Result<bool>(DataChunk*)>;
@@ -89,7 +90,6 @@ class HashJoinOperator : public Operator {
   int64_t probe_row_ = 0;
   int64_t probe_chunk_base_ = 0;  // ordinal of probe_chunk_'s first row in the pass
   int64_t chain_ = -1;  // -2: row not started, -1: no more matches, else the current match
-  size_t cursor_ = 0;   // position in the hash table's probe sequence
   bool row_matched_ = false;
   bool have_chunk_ = false;
   std::vector<uint32_t> out_probe_;

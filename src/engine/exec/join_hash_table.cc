@@ -4,10 +4,6 @@
 
 namespace sluice::engine {
 
-namespace {
-uint64_t InlineKey(const char* key, size_t length);
-}  // namespace
-
 void JoinHashTable::Add(const DataChunk& chunk, const EncodedKeys& keys) {
   std::vector<uint32_t> keep;
   keep.reserve(static_cast<size_t>(chunk.size));
@@ -29,45 +25,16 @@ void JoinHashTable::Add(const DataChunk& chunk, const EncodedKeys& keys) {
   rows_.size += static_cast<int64_t>(keep.size());
 }
 
-void JoinHashTable::Finish() {
-  size_t size = 1;
-  // Slot count: the next power of two >= 2x rows keeps linear-probe runs short.
-  while (size < hashes_.size() * 2) size <<= 1;
-  inline_keys_mode_ = fixed_key_length_ >= 1 && fixed_key_length_ <= 9;
-  if (inline_keys_mode_) {
-    auto length = static_cast<size_t>(fixed_key_length_);
-    inline_slots_.assign(size * 2, 0);
-    for (size_t row = 0; row < hashes_.size(); ++row) {
-      size_t pos = hashes_[row] & (size - 1);
-      while (inline_slots_[2 * pos] != 0) pos = (pos + 1) & (size - 1);
-      inline_slots_[2 * pos] = (hashes_[row] & ~kRowMask) | (row + 1);
-      inline_slots_[2 * pos + 1] = InlineKey(key_arena_.data() + row * length, length);
-    }
-    key_arena_.clear();
-    key_arena_.shrink_to_fit();
-  } else {
-    slots_.assign(size, 0);
-    for (size_t row = 0; row < hashes_.size(); ++row) {
-      size_t pos = hashes_[row] & (size - 1);
-      while (slots_[pos] != 0) pos = (pos + 1) & (size - 1);
-      slots_[pos] = (hashes_[row] & ~kRowMask) | (row + 1);
-    }
-  }
-  if (fixed_key_length_ >= 0) {
-    // Stride addressing needs no offsets: free them.
-    key_offsets_.clear();
-    key_offsets_.shrink_to_fit();
-  }
-  hashes_.clear();
-  hashes_.shrink_to_fit();
-}
-
 namespace {
 
 // The value bytes of a key of at most 9 bytes (its first byte is the NULL flag).
 uint64_t InlineKey(const char* key, size_t length) {
   uint64_t out = 0;
-  if (length > 1) std::memcpy(&out, key + 1, length - 1);
+  if (length == 9) {
+    std::memcpy(&out, key + 1, 8);  // one BIGINT/DATE/DOUBLE key: a fixed-size copy
+  } else if (length > 1) {
+    std::memcpy(&out, key + 1, length - 1);
+  }
   return out;
 }
 
@@ -84,50 +51,107 @@ bool SameBytes(const char* a, const char* b, size_t length) {
 
 }  // namespace
 
-int64_t JoinHashTable::Next(uint64_t hash, std::string_view key, size_t* cursor) const {
+std::string_view JoinHashTable::StoredKey(size_t row) const {
+  if (fixed_key_length_ >= 0) {
+    auto length = static_cast<size_t>(fixed_key_length_);
+    return std::string_view(key_arena_.data() + row * length, length);
+  }
+  return std::string_view(key_arena_.data() + key_offsets_[row],
+                          key_offsets_[row + 1] - key_offsets_[row]);
+}
+
+void JoinHashTable::Chain(size_t row, uint64_t head) {
+  if (next_.empty()) next_.assign(hashes_.size(), kNoRow);
+  next_[row] = static_cast<uint32_t>(head);
+}
+
+void JoinHashTable::Finish() {
+  size_t size = 1;
+  // Slot count: the next power of two >= 2x rows keeps linear-probe runs short.
+  while (size < hashes_.size() * 2) size <<= 1;
+  size_t mask = size - 1;
+  inline_keys_mode_ = fixed_key_length_ >= 1 && fixed_key_length_ <= 9;
+  // Rows go in last to first, each becoming its key's first match: chains list rows in order.
+  if (inline_keys_mode_) {
+    auto length = static_cast<size_t>(fixed_key_length_);
+    inline_slots_.assign(size * 2, 0);
+    for (size_t row = hashes_.size(); row-- > 0;) {
+      uint64_t tag = hashes_[row] & ~kRowMask;
+      uint64_t key = InlineKey(key_arena_.data() + row * length, length);
+      size_t pos = hashes_[row] & mask;
+      while (true) {
+        uint64_t slot = inline_slots_[2 * pos];
+        if (slot == 0) {
+          inline_slots_[2 * pos + 1] = key;
+        } else if ((slot & ~kRowMask) != tag || inline_slots_[2 * pos + 1] != key) {
+          pos = (pos + 1) & mask;
+          continue;
+        } else {
+          Chain(row, (slot & kRowMask) - 1);
+        }
+        inline_slots_[2 * pos] = tag | (row + 1);
+        break;
+      }
+    }
+    key_arena_.clear();
+    key_arena_.shrink_to_fit();
+  } else {
+    slots_.assign(size, 0);
+    for (size_t row = hashes_.size(); row-- > 0;) {
+      uint64_t tag = hashes_[row] & ~kRowMask;
+      std::string_view key = StoredKey(row);
+      size_t pos = hashes_[row] & mask;
+      while (true) {
+        uint64_t slot = slots_[pos];
+        if (slot != 0) {
+          std::string_view other = StoredKey((slot & kRowMask) - 1);
+          if ((slot & ~kRowMask) != tag || other.size() != key.size() ||
+              !SameBytes(other.data(), key.data(), key.size())) {
+            pos = (pos + 1) & mask;
+            continue;
+          }
+          Chain(row, (slot & kRowMask) - 1);
+        }
+        slots_[pos] = tag | (row + 1);
+        break;
+      }
+    }
+  }
+  if (fixed_key_length_ >= 0) {
+    // Stride addressing needs no offsets: free them.
+    key_offsets_.clear();
+    key_offsets_.shrink_to_fit();
+  }
+  hashes_.clear();
+  hashes_.shrink_to_fit();
+}
+
+int64_t JoinHashTable::Find(uint64_t hash, std::string_view key) const {
+  uint64_t tag = hash & ~kRowMask;
   if (inline_keys_mode_) {
     if (key.size() != static_cast<size_t>(fixed_key_length_)) return -1;
     size_t mask = inline_slots_.size() / 2 - 1;
-    uint64_t tag = hash & ~kRowMask;
     uint64_t wanted = InlineKey(key.data(), key.size());
-    size_t pos = *cursor;
-    while (inline_slots_[2 * pos] != 0) {
+    for (size_t pos = hash & mask;; pos = (pos + 1) & mask) {
       uint64_t slot = inline_slots_[2 * pos];
-      uint64_t stored = inline_slots_[2 * pos + 1];
-      pos = (pos + 1) & mask;
-      if ((slot & ~kRowMask) == tag && stored == wanted) {
-        *cursor = pos;
+      if (slot == 0) return -1;
+      if ((slot & ~kRowMask) == tag && inline_slots_[2 * pos + 1] == wanted) {
         return static_cast<int64_t>((slot & kRowMask) - 1);
       }
     }
-    *cursor = pos;
-    return -1;
   }
   if (slots_.empty()) return -1;
   size_t mask = slots_.size() - 1;
-  uint64_t tag = hash & ~kRowMask;
-  size_t pos = *cursor;
-  while (slots_[pos] != 0) {
+  for (size_t pos = hash & mask;; pos = (pos + 1) & mask) {
     uint64_t slot = slots_[pos];
-    pos = (pos + 1) & mask;
+    if (slot == 0) return -1;
     if ((slot & ~kRowMask) != tag) continue;
     size_t row = (slot & kRowMask) - 1;
-    const char* stored;
-    size_t length;
-    if (fixed_key_length_ >= 0) {
-      length = static_cast<size_t>(fixed_key_length_);
-      stored = key_arena_.data() + row * length;
-    } else {
-      stored = key_arena_.data() + key_offsets_[row];
-      length = key_offsets_[row + 1] - key_offsets_[row];
-    }
-    if (length == key.size() && SameBytes(stored, key.data(), length)) {
-      *cursor = pos;
+    std::string_view stored = StoredKey(row);
+    if (stored.size() == key.size() && SameBytes(stored.data(), key.data(), key.size())) {
       return static_cast<int64_t>(row);
     }
   }
-  *cursor = pos;
-  return -1;
 }
 
 void JoinHashTable::Prefetch(const uint64_t* hashes, size_t count) const {
@@ -156,9 +180,10 @@ int64_t JoinHashTable::memory_bytes() const {
   return rows_.allocated_bytes() +
          static_cast<int64_t>(key_arena_.capacity() + key_offsets_.capacity() * 8 +
                               hashes_.capacity() * 8 + slots_.capacity() * 8 +
-                              inline_slots_.capacity() * 8) +
-         // Finish() will add up to four 8-byte words per row (two slots of key + row).
-         (slots_.empty() && inline_slots_.empty() ? static_cast<int64_t>(hashes_.size()) * 32 : 0);
+                              inline_slots_.capacity() * 8 + next_.capacity() * 4) +
+         // Finish() will add up to four 8-byte words per row (two slots of key + row) and a
+         // 4-byte duplicate link.
+         (slots_.empty() && inline_slots_.empty() ? static_cast<int64_t>(hashes_.size()) * 36 : 0);
 }
 
 }  // namespace sluice::engine

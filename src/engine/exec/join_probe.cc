@@ -78,23 +78,15 @@ Status JoinProbeTransform::Apply(DataChunk input, std::vector<DataChunk>* out) c
   };
   for (int64_t row = 0; row < input.size; ++row) {
     auto idx = static_cast<size_t>(row);
-    int64_t match = -1;
-    size_t cursor = 0;
-    uint64_t hash = keys.hashes[idx];
-    std::string_view key = keys.Key(idx);
-    if (!keys.has_null[idx]) {
-      cursor = table_->Start(hash);
-      match = table_->Next(hash, key, &cursor);
-    }
+    int64_t match = keys.has_null[idx] ? -1 : table_->Find(keys.hashes[idx], keys.Key(idx));
     if (match < 0 && preserve_probe_) {
       probe_rows.push_back(static_cast<uint32_t>(row));
       build_rows.push_back(-1);
     }
-    while (match >= 0) {
+    for (; match >= 0; match = table_->NextMatch(match)) {
       probe_rows.push_back(static_cast<uint32_t>(row));
       build_rows.push_back(match);
       if (static_cast<int64_t>(probe_rows.size()) >= kChunkRows) flush();
-      match = table_->Next(hash, key, &cursor);
     }
     if (static_cast<int64_t>(probe_rows.size()) >= kChunkRows) flush();
   }

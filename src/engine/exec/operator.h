@@ -1,6 +1,9 @@
 // Operator: the pull-based execution contract. Each operator produces DataChunks on demand from
 // its children; blocking operators (hash aggregate, sort, the build side of a hash join) consume
 // their input on the first Next() call. ExecContext carries the per-query settings.
+// Pipelines: streaming steps (filters, projections, join probes) are pushed down as
+// ChunkTransforms and a blocking consumer (hash aggregation) as a ChunkSink into the operator that
+// owns worker threads (the scan), so a whole pipeline runs in parallel over row groups.
 // Thread-safety: an operator tree is driven by one thread (the scan uses worker threads
 // internally). Ownership: an operator owns its children.
 #pragma once
@@ -33,6 +36,16 @@ class ChunkTransform {
   virtual Status Apply(DataChunk input, std::vector<DataChunk>* out) const = 0;
 };
 
+/// Consumes chunks on the worker threads of the operator that produces them — the end of a
+/// parallel pipeline (e.g. the partial aggregation of a hash aggregate). Consume() runs
+/// concurrently; `worker` (0 <= worker < ExecContext::threads) is unique among the calls running
+/// at the same time, so per-worker state needs no lock.
+class ChunkSink {
+ public:
+  virtual ~ChunkSink() = default;
+  virtual Status Consume(int worker, DataChunk chunk) = 0;
+};
+
 class Operator {
  public:
   virtual ~Operator() = default;
@@ -44,6 +57,10 @@ class Operator {
   virtual Result<bool> TryAddTransform(std::shared_ptr<const ChunkTransform> transform) {
     return false;
   }
+  /// Asks the operator to deliver its whole output to `sink` on its worker threads (after its
+  /// transforms): Next() then runs the input through the sink and returns false, or an error.
+  /// Only possible before the first Next(); false when the operator cannot.
+  virtual Result<bool> TryAddSink(std::shared_ptr<ChunkSink> sink) { return false; }
 };
 
 using OperatorPtr = std::unique_ptr<Operator>;

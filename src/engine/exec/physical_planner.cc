@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/exec/distinct_aggregate.h"
 #include "engine/exec/filter_operator.h"
 #include "engine/exec/hash_aggregate_operator.h"
 #include "engine/exec/hash_join_operator.h"
@@ -10,6 +11,7 @@
 #include "engine/exec/project_operator.h"
 #include "engine/exec/scan_operator.h"
 #include "engine/exec/sort_operator.h"
+#include "engine/exec/transform_operator.h"
 #include "engine/exec/union_all_operator.h"
 
 namespace sluice::engine {
@@ -75,23 +77,32 @@ Result<OperatorPtr> CreateOperator(LogicalOp* plan, ExecContext* ctx) {
     case LogicalOp::Kind::kFilter: {
       SLUICE_RETURN_IF_ERROR(ResolveAll(&plan->exprs, plan->children[0]->OutputBindings()));
       SLUICE_ASSIGN_OR_RETURN(auto child, CreateOperator(plan->children[0].get(), ctx));
-      return OperatorPtr(
-          std::make_unique<FilterOperator>(std::move(child), std::move(plan->exprs)));
+      return OperatorPtr(std::make_unique<TransformOperator>(
+          std::move(child), std::make_shared<FilterTransform>(std::move(plan->exprs))));
     }
     case LogicalOp::Kind::kProject: {
-      OperatorPtr child;
-      if (!plan->children.empty()) {
-        // Resolve first: creating the child moves its expressions (and so its bindings) away.
-        SLUICE_RETURN_IF_ERROR(ResolveAll(&plan->exprs, plan->children[0]->OutputBindings()));
-        SLUICE_ASSIGN_OR_RETURN(child, CreateOperator(plan->children[0].get(), ctx));
+      if (plan->children.empty()) {
+        return OperatorPtr(std::make_unique<ProjectOperator>(std::move(plan->exprs)));
       }
-      return OperatorPtr(
-          std::make_unique<ProjectOperator>(std::move(child), std::move(plan->exprs)));
+      // Resolve first: creating the child moves its expressions (and so its bindings) away.
+      SLUICE_RETURN_IF_ERROR(ResolveAll(&plan->exprs, plan->children[0]->OutputBindings()));
+      SLUICE_ASSIGN_OR_RETURN(auto child, CreateOperator(plan->children[0].get(), ctx));
+      return OperatorPtr(std::make_unique<TransformOperator>(
+          std::move(child), std::make_shared<ProjectTransform>(std::move(plan->exprs))));
     }
     case LogicalOp::Kind::kAggregate: {
       auto layout = plan->children[0]->OutputBindings();
       SLUICE_ASSIGN_OR_RETURN(auto child, CreateOperator(plan->children[0].get(), ctx));
       SLUICE_RETURN_IF_ERROR(ResolveAll(&plan->exprs, layout));
+      bool any_distinct = false;
+      for (auto& agg : plan->aggregates) {
+        if (agg.arg) SLUICE_RETURN_IF_ERROR(ResolveColumns(agg.arg.get(), layout));
+        any_distinct = any_distinct || agg.distinct;
+      }
+      if (any_distinct) {
+        return CreateDistinctAggregate(ctx, std::move(child), std::move(plan->exprs),
+                                       std::move(plan->aggregates));
+      }
       std::vector<ExprPtr> args;
       std::vector<AggregateSpec> specs;
       for (auto& agg : plan->aggregates) {
@@ -100,7 +111,6 @@ Result<OperatorPtr> CreateOperator(LogicalOp* plan, ExecContext* ctx) {
         spec.distinct = agg.distinct;
         spec.result_type = agg.type;
         if (agg.arg) {
-          SLUICE_RETURN_IF_ERROR(ResolveColumns(agg.arg.get(), layout));
           spec.arg_type = agg.arg->type;
           spec.arg_column = static_cast<int>(args.size());
           args.push_back(std::move(agg.arg));

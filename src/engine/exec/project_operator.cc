@@ -4,30 +4,42 @@
 
 namespace sluice::engine {
 
-Result<bool> ProjectOperator::Next(DataChunk* out) {
-  DataChunk input;
-  if (child_) {
-    SLUICE_ASSIGN_OR_RETURN(bool more, child_->Next(&input));
-    if (!more) return false;
-  } else {
-    if (single_row_done_) return false;
-    single_row_done_ = true;
-    input.size = 1;
-  }
+Result<DataChunk> ProjectChunk(const std::vector<ExprPtr>& exprs, DataChunk input) {
   DataChunk result;
-  result.columns.resize(exprs_.size());
-  for (size_t idx = 0; idx < exprs_.size(); ++idx) {
-    const BoundExpr& expr = *exprs_[idx];
-    if (expr.kind == BoundExpr::Kind::kColumnRef) {
-      result.columns[idx] = std::move(input.columns[static_cast<size_t>(expr.index)]);
-      // A column may be projected twice: keep the source for later references.
-      input.columns[static_cast<size_t>(expr.index)] = result.columns[idx];
-      continue;
+  result.columns.resize(exprs.size());
+  // Computed expressions first: they may read any input column.
+  for (size_t idx = 0; idx < exprs.size(); ++idx) {
+    if (exprs[idx]->kind == BoundExpr::Kind::kColumnRef) continue;
+    SLUICE_RETURN_IF_ERROR(Evaluate(*exprs[idx], input, &result.columns[idx]));
+  }
+  // Then plain column references take the input vector: moved on its last use, else copied.
+  for (size_t idx = 0; idx < exprs.size(); ++idx) {
+    if (exprs[idx]->kind != BoundExpr::Kind::kColumnRef) continue;
+    int source = exprs[idx]->index;
+    bool used_later = false;
+    for (size_t later = idx + 1; later < exprs.size(); ++later) {
+      used_later = used_later ||
+                   (exprs[later]->kind == BoundExpr::Kind::kColumnRef && exprs[later]->index == source);
     }
-    SLUICE_RETURN_IF_ERROR(Evaluate(expr, input, &result.columns[idx]));
+    Vector& column = input.columns[static_cast<size_t>(source)];
+    result.columns[idx] = used_later ? column : std::move(column);
   }
   result.size = input.size;
-  *out = std::move(result);
+  return result;
+}
+
+Status ProjectTransform::Apply(DataChunk input, std::vector<DataChunk>* out) const {
+  SLUICE_ASSIGN_OR_RETURN(DataChunk result, ProjectChunk(exprs_, std::move(input)));
+  out->push_back(std::move(result));
+  return Status::OK();
+}
+
+Result<bool> ProjectOperator::Next(DataChunk* out) {
+  if (single_row_done_) return false;
+  single_row_done_ = true;
+  DataChunk input;
+  input.size = 1;
+  SLUICE_ASSIGN_OR_RETURN(*out, ProjectChunk(exprs_, std::move(input)));
   return true;
 }
 

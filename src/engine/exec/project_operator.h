@@ -1,6 +1,8 @@
-// ProjectOperator: computes output expressions per chunk. Without a child it produces exactly
-// one row (SELECT without FROM).
-// Thread-safety: single consumer. Ownership: owns its child.
+// ProjectTransform computes output expressions per chunk (in a TransformOperator, so on the
+// scan's threads when possible); ProjectOperator without a child produces exactly one row
+// (SELECT without FROM).
+// Thread-safety: ProjectTransform::Apply is const and may run concurrently; ProjectOperator has
+// a single consumer. Ownership: both own their expressions.
 #pragma once
 
 #include "engine/exec/operator.h"
@@ -8,14 +10,24 @@
 
 namespace sluice::engine {
 
+class ProjectTransform : public ChunkTransform {
+ public:
+  explicit ProjectTransform(std::vector<ExprPtr> exprs) : exprs_(std::move(exprs)) {}
+  Status Apply(DataChunk input, std::vector<DataChunk>* out) const override;
+
+ private:
+  std::vector<ExprPtr> exprs_;
+};
+
+/// Evaluates `exprs` over `input` (consumed: column references move their vector).
+Result<DataChunk> ProjectChunk(const std::vector<ExprPtr>& exprs, DataChunk input);
+
 class ProjectOperator : public Operator {
  public:
-  ProjectOperator(OperatorPtr child, std::vector<ExprPtr> exprs)
-      : child_(std::move(child)), exprs_(std::move(exprs)) {}
+  explicit ProjectOperator(std::vector<ExprPtr> exprs) : exprs_(std::move(exprs)) {}
   Result<bool> Next(DataChunk* out) override;
 
  private:
-  OperatorPtr child_;
   std::vector<ExprPtr> exprs_;
   bool single_row_done_ = false;
 };

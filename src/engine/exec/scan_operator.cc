@@ -41,7 +41,7 @@ bool ScanOperator::Push(DataChunk chunk) {
   return true;
 }
 
-Status ScanOperator::ScanRowGroup(ParquetFileReader* reader, int row_group) {
+Status ScanOperator::ScanRowGroup(ParquetFileReader* reader, int row_group, int worker) {
   SLUICE_ASSIGN_OR_RETURN(ColumnBatch batch, reader->ReadRowGroup(row_group, columns_));
   int64_t rows = reader->row_group_num_rows(row_group);
   std::vector<uint32_t> selected;
@@ -74,13 +74,18 @@ Status ScanOperator::ScanRowGroup(ParquetFileReader* reader, int row_group) {
       current = std::move(next);
     }
     for (auto& piece : current) {
-      if (piece.size > 0 && !Push(std::move(piece))) return Status::OK();
+      if (piece.size == 0) continue;
+      if (sink_) {
+        SLUICE_RETURN_IF_ERROR(sink_->Consume(worker, std::move(piece)));
+      } else if (!Push(std::move(piece))) {
+        return Status::OK();
+      }
     }
   }
   return Status::OK();
 }
 
-void ScanOperator::Worker() {
+void ScanOperator::Worker(int worker) {
   std::vector<std::unique_ptr<ParquetFileReader>> readers(source_->files.size());
   Status status;
   while (status.ok()) {
@@ -111,7 +116,7 @@ void ScanOperator::Worker() {
       continue;
     }
     ctx_->row_groups_read.fetch_add(1);
-    status = ScanRowGroup(reader.get(), row_group);
+    status = ScanRowGroup(reader.get(), row_group, worker);
     // Close readers of files whose row groups are all taken, to bound open descriptors.
   }
   std::lock_guard<std::mutex> lock(mu_);
@@ -129,7 +134,14 @@ Result<bool> ScanOperator::Next(DataChunk* out) {
     started_ = true;
     int threads = std::max(1, std::min<int>(ctx_->threads, static_cast<int>(tasks_.size())));
     running_ = threads;
-    for (int idx = 0; idx < threads; ++idx) workers_.emplace_back([this] { Worker(); });
+    for (int idx = 0; idx < threads; ++idx) workers_.emplace_back([this, idx] { Worker(idx); });
+  }
+  if (sink_) {
+    // Everything goes into the sink on the workers: wait for them to finish.
+    std::unique_lock<std::mutex> lock(mu_);
+    not_empty_.wait(lock, [&] { return running_ == 0 || !error_.ok(); });
+    if (!error_.ok()) return error_;
+    return false;
   }
   std::unique_lock<std::mutex> lock(mu_);
   not_empty_.wait(lock, [&] { return !queue_.empty() || running_ == 0 || !error_.ok(); });

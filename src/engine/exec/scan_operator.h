@@ -2,7 +2,9 @@
 // `threads` worker threads, skips row groups whose statistics rule out the pushed-down
 // predicates, converts to engine Vectors and applies the pushed-down filters in the workers.
 // Chunks reach the consumer through a bounded queue, so memory stays at about one decoded row
-// group per worker plus the queue. Row order across row groups is not preserved with >1 thread.
+// group per worker plus the queue — or, when a parent added a ChunkSink, go straight into the
+// sink on the worker that produced them. Row order across row groups is not preserved with >1
+// thread.
 // Thread-safety: Next() from one thread; workers are internal and joined in the destructor.
 #pragma once
 
@@ -32,10 +34,15 @@ class ScanOperator : public Operator {
     transforms_.push_back(std::move(transform));
     return true;
   }
+  Result<bool> TryAddSink(std::shared_ptr<ChunkSink> sink) override {
+    if (started_ || sink_) return false;
+    sink_ = std::move(sink);
+    return true;
+  }
 
  private:
-  void Worker();
-  Status ScanRowGroup(ParquetFileReader* reader, int row_group);
+  void Worker(int worker);
+  Status ScanRowGroup(ParquetFileReader* reader, int row_group, int worker);
   bool Push(DataChunk chunk);
 
   ExecContext* ctx_;
@@ -45,6 +52,7 @@ class ScanOperator : public Operator {
   std::vector<ExprPtr> filters_;
   std::vector<RowGroupPredicate> prune_;
   std::vector<std::shared_ptr<const ChunkTransform>> transforms_;
+  std::shared_ptr<ChunkSink> sink_;
   std::vector<std::pair<int, int>> tasks_;  // (file, row group)
 
   std::mutex mu_;

@@ -131,7 +131,7 @@ void Vector::AppendFrom(const Vector& src, int64_t row) {
 namespace {
 
 template <typename T>
-void GatherInto(std::vector<T>& out, const std::vector<T>& in, const uint32_t* rows,
+void GatherInto(LargeVector<T>& out, const LargeVector<T>& in, const uint32_t* rows,
                 int64_t count) {
   size_t base = out.size();
   out.resize(base + static_cast<size_t>(count));

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/types/large_array.h"
 #include "engine/types/value.h"
 
 namespace sluice::engine {
@@ -28,16 +29,16 @@ class Vector {
   bool has_nulls() const { return !nulls_.empty(); }
 
   // Typed views (REQUIRES: the matching storage).
-  std::vector<uint8_t>& u8() { return u8_; }
-  std::vector<int64_t>& i64() { return i64_; }
-  std::vector<int128>& i128() { return i128_; }
-  std::vector<double>& f64() { return f64_; }
-  const std::vector<uint8_t>& u8() const { return u8_; }
-  const std::vector<int64_t>& i64() const { return i64_; }
-  const std::vector<int128>& i128() const { return i128_; }
-  const std::vector<double>& f64() const { return f64_; }
-  std::vector<uint8_t>& nulls() { return nulls_; }
-  const std::vector<uint8_t>& nulls() const { return nulls_; }
+  LargeVector<uint8_t>& u8() { return u8_; }
+  LargeVector<int64_t>& i64() { return i64_; }
+  LargeVector<int128>& i128() { return i128_; }
+  LargeVector<double>& f64() { return f64_; }
+  const LargeVector<uint8_t>& u8() const { return u8_; }
+  const LargeVector<int64_t>& i64() const { return i64_; }
+  const LargeVector<int128>& i128() const { return i128_; }
+  const LargeVector<double>& f64() const { return f64_; }
+  LargeVector<uint8_t>& nulls() { return nulls_; }
+  const LargeVector<uint8_t>& nulls() const { return nulls_; }
   std::string_view Str(int64_t row) const {
     auto idx = static_cast<size_t>(row);
     return std::string_view(chars_).substr(offsets_[idx], offsets_[idx + 1] - offsets_[idx]);
@@ -71,13 +72,13 @@ class Vector {
  private:
   SqlType type_;
   int64_t size_ = 0;
-  std::vector<uint8_t> nulls_;
-  std::vector<uint8_t> u8_;
-  std::vector<int64_t> i64_;
-  std::vector<int128> i128_;
-  std::vector<double> f64_;
-  std::vector<uint32_t> offsets_{0};
-  std::string chars_;
+  LargeVector<uint8_t> nulls_;
+  LargeVector<uint8_t> u8_;
+  LargeVector<int64_t> i64_;
+  LargeVector<int128> i128_;
+  LargeVector<double> f64_;
+  LargeVector<uint32_t> offsets_{0};
+  LargeString chars_;
 };
 
 /// Rows of several columns; all columns have size() rows.

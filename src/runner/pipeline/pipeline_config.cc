@@ -11,6 +11,7 @@
 
 #include "common/redact.h"
 #include "runner/pipeline/config_tree.h"
+#include "runner/pipeline/table_contract_config.h"
 
 namespace sluice::runner::pipeline {
 namespace {
@@ -20,13 +21,18 @@ namespace fs = std::filesystem;
 // Collects every problem of the file; each message is "FILE:LINE: path: problem".
 class Checker {
  public:
-  explicit Checker(std::string file) : file_(std::move(file)) {}
+  explicit Checker(std::string file, bool allow_unresolved = false)
+      : file_(std::move(file)), allow_unresolved_(allow_unresolved) {}
+  bool allow_unresolved() const { return allow_unresolved_; }
 
   void Error(int line, const std::string& path, const std::string& message) {
     errors_.push_back(file_ + ":" + std::to_string(line) + ": " +
                       (path.empty() ? "" : path + ": ") + message);
   }
   bool ok() const { return errors_.empty(); }
+  const std::string& file() const { return file_; }
+  // A message already formatted as "FILE:LINE: path: problem" (e.g. from a contract file).
+  void Add(const std::string& message) { errors_.push_back(message); }
   const std::vector<std::string>& errors() const { return errors_; }
 
   // Reports keys of `node` that are not in `allowed`, with the closest known spelling.
@@ -85,6 +91,11 @@ class Checker {
           return std::nullopt;
         }
         const char* value = std::getenv(name.c_str());
+        if (value == nullptr && allow_unresolved_) {
+          out += "${" + name + "}";
+          pos = close + 1;
+          continue;
+        }
         if (value == nullptr) {
           Error(node.line, path, "environment variable " + name + " is not set");
           return std::nullopt;
@@ -185,6 +196,7 @@ class Checker {
   }
 
   std::string file_;
+  bool allow_unresolved_ = false;
   std::vector<std::string> errors_;
 };
 
@@ -207,7 +219,7 @@ void ReadDefaults(Checker& check, const ConfigNode& node, DefaultsConfig* out) {
   if (!check.ExpectMap(node, path)) return;
   check.CheckKeys(node, path,
                   {"mode", "chunk_rows", "chunk_keys", "fetch_rows", "compression", "memory_limit",
-                   "task_memory", "retries", "strict", "tinyint1_as_bool"});
+                   "task_memory", "retries", "strict", "tinyint1_as_bool", "snapshot"});
   for (const auto& entry : node.entries) {
     std::string key = Checker::Join(path, entry.key);
     const ConfigNode& value = entry.value;
@@ -232,6 +244,8 @@ void ReadDefaults(Checker& check, const ConfigNode& node, DefaultsConfig* out) {
       if (auto flag = check.Bool(value, key)) out->strict = *flag;
     } else if (entry.key == "tinyint1_as_bool") {
       if (auto flag = check.Bool(value, key)) out->tinyint1_as_bool = *flag;
+    } else if (entry.key == "snapshot") {
+      if (auto flag = check.Bool(value, key)) out->snapshot = *flag;
     }
   }
 }
@@ -282,7 +296,9 @@ void ReadSource(Checker& check, const ConfigEntry& source_entry, const std::stri
       ++password_ways;
       if (auto name = check.String(value, key)) {
         const char* text = std::getenv(name->c_str());
-        if (text == nullptr) {
+        if (text == nullptr && check.allow_unresolved()) {
+          // Structure only: the password is not needed.
+        } else if (text == nullptr) {
           check.Error(value.line, key, "environment variable " + *name + " is not set");
         } else {
           password = text;
@@ -294,7 +310,9 @@ void ReadSource(Checker& check, const ConfigEntry& source_entry, const std::stri
         fs::path file_path(*file);
         if (file_path.is_relative()) file_path = fs::path(base_dir) / file_path;
         std::ifstream in(file_path);
-        if (!in) {
+        if (!in && check.allow_unresolved()) {
+          // Structure only: the password is not needed.
+        } else if (!in) {
           check.Error(value.line, key, "cannot read " + file_path.string());
         } else {
           std::getline(in, password);
@@ -343,7 +361,56 @@ void ReadSource(Checker& check, const ConfigEntry& source_entry, const std::stri
   }
 }
 
-void ReadTable(Checker& check, const ConfigNode& node, int position, TableConfig* out) {
+// The table's data contract: `contract:` (a file, or a map with an optional file and inline
+// sections) plus its map-form `casts:` (table_contract_config.h).
+void ReadTableContract(Checker& check, const ConfigNode& node, const std::string& path,
+                       const std::string& base_dir, TableConfig* out) {
+  TableContractSources sources;
+  sources.table_name = out->name;
+  sources.pipeline_file = check.file();
+  if (const ConfigEntry* contract = node.Find("contract")) {
+    const std::string key = path + ".contract";
+    sources.contract_line = contract->key_line;
+    const ConfigEntry* file = nullptr;
+    if (contract->value.kind == ConfigNode::Kind::kMap) {
+      check.CheckKeys(contract->value, key,
+                      {"file", "section", "key", "casts", "columns", "checks"});
+      file = contract->value.Find("file");
+      if (const ConfigEntry* section = contract->value.Find("section")) {
+        if (auto text = check.String(section->value, key + ".section")) sources.section = *text;
+      }
+      sources.inline_contract = &contract->value;
+      sources.inline_line = contract->key_line;
+    } else if (contract->value.kind != ConfigNode::Kind::kScalar) {
+      check.Error(
+          contract->value.line, key,
+          std::string("expected a contract file or a map, found ") + contract->value.KindName());
+      return;
+    }
+    const ConfigNode& file_node = file != nullptr ? file->value : contract->value;
+    if (file != nullptr || contract->value.kind == ConfigNode::Kind::kScalar) {
+      auto text = check.String(file_node, file != nullptr ? key + ".file" : key);
+      if (!text) return;
+      fs::path file_path(*text);
+      if (file_path.is_relative()) file_path = fs::path(base_dir) / file_path;
+      sources.file = file_path.lexically_normal().string();
+    }
+  }
+  if (const ConfigEntry* casts = node.Find("casts")) {
+    sources.casts = &casts->value;
+    sources.casts_line = casts->key_line;
+  }
+  auto contract = BuildTableContract(sources);
+  if (!contract.ok()) {
+    check.Add(contract.status().message());
+    return;
+  }
+  out->contract = std::move(contract).value();
+  out->contract_file = sources.file;
+}
+
+void ReadTable(Checker& check, const ConfigNode& node, int position, const std::string& base_dir,
+               TableConfig* out) {
   std::string path = "tables[" + std::to_string(position) + "]";
   out->line = node.line;
   if (!check.ExpectMap(node, path)) return;
@@ -359,10 +426,11 @@ void ReadTable(Checker& check, const ConfigNode& node, int position, TableConfig
   } else {
     check.Error(node.line, path, "missing required key 'name'");
   }
-  check.CheckKeys(node, path,
-                  {"name", "source", "table", "query", "key", "mode", "where", "columns",
-                   "chunk_rows", "chunk_keys", "fetch_rows", "compression", "retries",
-                   "task_memory", "strict", "tinyint1_as_bool", "casts", "contract"});
+  check.CheckKeys(node, path, {"name",       "source",      "table",      "query",
+                               "key",        "mode",        "where",      "columns",
+                               "chunk_rows", "chunk_keys",  "fetch_rows", "compression",
+                               "retries",    "task_memory", "strict",     "tinyint1_as_bool",
+                               "casts",      "contract",    "shards",     "snapshot"});
   for (const auto& entry : node.entries) {
     std::string key = Checker::Join(path, entry.key);
     const ConfigNode& value = entry.value;
@@ -406,6 +474,12 @@ void ReadTable(Checker& check, const ConfigNode& node, int position, TableConfig
       out->strict = check.Bool(value, key);
     } else if (entry.key == "tinyint1_as_bool") {
       out->tinyint1_as_bool = check.Bool(value, key);
+    } else if (entry.key == "snapshot") {
+      out->snapshot = check.Bool(value, key);
+    } else if (entry.key == "shards") {
+      // Bounded like `--shard`: more shards than this is a typo, not a plan.
+      if (auto number = check.Integer(value, key, 1, 10'000))
+        out->shards = static_cast<int>(*number);
     } else if (entry.key == "casts") {
       if (!check.ExpectMap(value, key)) continue;
       for (const auto& cast : value.entries) {
@@ -415,16 +489,27 @@ void ReadTable(Checker& check, const ConfigNode& node, int position, TableConfig
           check.CheckKeys(
               cast.value, cast_key,
               {"type", "format", "on_error", "rename", "drop", "trim", "empty_as_null"});
-          out->has_validation_casts = true;
-          continue;
+          continue;  // read with the contract (ReadTableContract)
         }
         if (auto type = check.String(cast.value, cast_key)) out->casts[cast.key] = *type;
       }
-    } else if (entry.key == "contract") {
-      if (auto text = check.String(value, key)) out->contract = *text;
     }
   }
+  ReadTableContract(check, node, path, base_dir, out);
   if (out->table.empty()) out->table = out->name;
+  if (out->shards > 1 && (!out->query.empty() || out->mode == "scan")) {
+    check.Error(node.Find("shards")->key_line, path + ".shards",
+                "a query or scan table is extracted as one streaming pass; it cannot be split "
+                "into shards");
+  } else if (out->shards > 1 && out->contract.has_value()) {
+    check.Error(node.Find("shards")->key_line, path + ".shards",
+                "a table with a data contract or value casts is validated by one process; it "
+                "cannot be split into shards yet");
+  } else if (out->shards > 1 && out->snapshot.value_or(false)) {
+    check.Error(node.Find("shards")->key_line, path + ".shards",
+                "a snapshot table reads one instant on one set of connections; it cannot be "
+                "split into shards");
+  }
   if (!out->query.empty() && node.Find("key")) {
     check.Error(node.Find("key")->key_line, path + ".key",
                 "a query is extracted as one streaming scan; it takes no key");
@@ -506,11 +591,11 @@ const TableConfig* PipelineConfig::FindTable(const std::string& wanted) const {
 }
 
 Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::string& file,
-                                           const std::string& base_dir) {
+                                           const std::string& base_dir, const LoadOptions& load) {
   SLUICE_ASSIGN_OR_RETURN(ConfigNode root, ParseYamlTree(text, file));
   PipelineConfig config;
   config.file = file;
-  Checker check(file);
+  Checker check(file, load.allow_unresolved);
   if (root.kind != ConfigNode::Kind::kMap) {
     check.Error(root.line, "",
                 std::string("a pipeline file is a map (sources, destination, "
@@ -565,7 +650,7 @@ Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::s
       if (value.items.empty()) check.Error(value.line, "tables", "needs at least one table");
       for (size_t table_idx = 0; table_idx < value.items.size(); ++table_idx) {
         TableConfig table;
-        ReadTable(check, value.items[table_idx], static_cast<int>(table_idx), &table);
+        ReadTable(check, value.items[table_idx], static_cast<int>(table_idx), base_dir, &table);
         config.tables.push_back(std::move(table));
       }
     } else if (entry.key == "transforms") {
@@ -653,14 +738,14 @@ Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::s
   return config;
 }
 
-Result<PipelineConfig> LoadPipelineConfig(const std::string& path) {
+Result<PipelineConfig> LoadPipelineConfig(const std::string& path, const LoadOptions& load) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::InvalidArgument("cannot read pipeline file " + path);
   std::stringstream buffer;
   buffer << in.rdbuf();
   std::string base = fs::path(path).parent_path().string();
   if (base.empty()) base = ".";
-  return ParsePipelineConfig(buffer.str(), path, base);
+  return ParsePipelineConfig(buffer.str(), path, base, load);
 }
 
 }  // namespace sluice::runner::pipeline

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "sluice/result.h"
+#include "sluice/validate.h"
 
 namespace sluice::runner::pipeline {
 
@@ -30,8 +31,6 @@ struct SourceConfig {
   int line = 0;
 };
 
-/// A validation cast or a contract from the validation module; kept as written until the
-/// module is linked (see PipelineConfig::unsupported).
 struct TableConfig {
   std::string name;    // output directory and the name used everywhere (--table NAME)
   std::string source;  // SourceConfig::name
@@ -49,11 +48,17 @@ struct TableConfig {
   int64_t task_memory_bytes = 0;
   std::optional<bool> strict;
   std::optional<bool> tinyint1_as_bool;
+  /// Snapshot mode (runner/snapshot_extract.h): every chunk reads one instant of the table.
+  std::optional<bool> snapshot;
   /// column -> source type override (the same as `sluice extract --cast`).
   std::map<std::string, std::string> casts;
-  /// Validation features: text casts with format/on_error and a contract file.
-  bool has_validation_casts = false;
-  std::string contract;
+  /// The data contract: `contract:` (file and/or inline) plus the map-form value casts of
+  /// `casts:` (docs/pipeline.md), checked for structure at load; nullopt when there is none.
+  std::optional<TableContract> contract;
+  /// The contract file (resolved against the pipeline file's directory); empty: inline only.
+  std::string contract_file;
+  /// `sluice airflow-dag`: how many mapped shard tasks split this table (0: its --shards).
+  int shards = 0;
   int line = 0;
 };
 
@@ -85,6 +90,7 @@ struct DefaultsConfig {
   int retries = 3;
   bool strict = false;
   bool tinyint1_as_bool = false;
+  bool snapshot = false;
 };
 
 struct PipelineConfig {
@@ -103,10 +109,18 @@ struct PipelineConfig {
   const TableConfig* FindTable(const std::string& name) const;
 };
 
+struct LoadOptions {
+  /// Leave ${VAR}s that are not set as written, and skip password_env / password_file that
+  /// cannot be resolved: for tools that need only the file's structure on a machine without
+  /// the run's environment (`sluice airflow-dag`). Such a config is not fit to run.
+  bool allow_unresolved = false;
+};
+
 /// Reads `path` and checks it. `env` looks environment variables up (default: getenv).
-Result<PipelineConfig> LoadPipelineConfig(const std::string& path);
+Result<PipelineConfig> LoadPipelineConfig(const std::string& path, const LoadOptions& load = {});
 Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::string& file,
-                                           const std::string& base_dir);
+                                           const std::string& base_dir,
+                                           const LoadOptions& load = {});
 
 /// "256MB", "1GB", "64MiB", "512k", "1048576" -> bytes (binary units).
 Result<int64_t> ParseSize(const std::string& text);

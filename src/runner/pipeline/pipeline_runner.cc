@@ -23,13 +23,18 @@
 #include "common/redact.h"
 #include "engine/output/result_sink.h"
 #include "engine/query_engine.h"
+#include "runner/chunk_validation.h"
 #include "runner/extract_job.h"
 #include "runner/pipeline/alert_webhook.h"
 #include "runner/pipeline/memory_budget.h"
+#include "runner/pipeline/pipeline_shard.h"
+#include "runner/pipeline/table_validation.h"
+#include "runner/snapshot_extract.h"
 #include "sluice/object_store.h"
 #include "sluice/parquet_writer.h"
 #include "source/mysql/connection.h"
 #include "source/mysql/connection_url.h"
+#include "source/mysql/snapshot.h"
 #include "storage/table_publisher.h"
 
 namespace sluice::runner::pipeline {
@@ -82,6 +87,8 @@ std::string NewRunId() {
 
 FailureKind KindOfStatus(const Status& status) {
   switch (status.code()) {
+    case StatusCode::kValidationFailed:
+      return FailureKind::kValidation;
     case StatusCode::kIoError:
     case StatusCode::kResourceExhausted:
       return FailureKind::kDestination;
@@ -137,20 +144,16 @@ Result<SourceRuntime> MakeSource(const SourceConfig& source) {
 Result<ExtractOptions> MakeExtractOptions(const PipelineConfig& config, const TableConfig& table,
                                           const SourceRuntime& source, bool fresh) {
   const DefaultsConfig& defaults = config.defaults;
-  const std::string where =
-      config.file + ":" + std::to_string(table.line) + ": tables." + table.name;
-  if (table.has_validation_casts) {
-    return Status::NotSupported(where +
-                                ".casts: text casts with type/format/on_error need the validation "
-                                "module, which this sluice build does not include yet; use "
-                                "COLUMN: TYPE source casts");
-  }
-  if (!table.contract.empty()) {
-    return Status::NotSupported(where +
-                                ".contract: data contracts need the validation module, which this "
-                                "sluice build does not include yet");
-  }
   ExtractOptions options;
+  if (table.contract) {
+    // Casts and checks run on every batch as it streams (no second read); the report and
+    // _rejects land in the table's directory. A contract that does not fit the source's schema
+    // is a config error here, found by `sluice plan` before anything is written.
+    ValidationConfig validation;
+    validation.contract = table.contract;
+    validation.schema_mismatch_is_config_error = true;
+    SLUICE_ASSIGN_OR_RETURN(options.transform, MakeValidationFactory(validation));
+  }
   options.url = source.url;
   options.connection = source.connection;
   options.protocol = source.protocol;
@@ -188,6 +191,23 @@ Result<ExtractOptions> MakeExtractOptions(const PipelineConfig& config, const Ta
     options.debug_batch_delay_ms = std::atoi(delay);
   }
   return options;
+}
+
+// Prefixes "table NAME: " to each line of `message` that does not already start with the
+// FILE:LINE: of the pipeline or contract entry it is about.
+std::string InTable(const std::string& table, const std::string& message) {
+  std::string out;
+  std::istringstream lines(message);
+  std::string line;
+  while (std::getline(lines, line)) {
+    size_t colon = line.find(':');
+    size_t digits = colon == std::string::npos ? 0 : colon + 1;
+    while (digits < line.size() && std::isdigit(static_cast<unsigned char>(line[digits]))) ++digits;
+    bool located = colon != std::string::npos && line.find(' ') > colon && digits > colon + 1 &&
+                   digits < line.size() && line[digits] == ':';
+    out += (out.empty() ? "" : "\n") + (located ? line : "table " + table + ": " + line);
+  }
+  return out;
 }
 
 int64_t EstimateRows(mysql::Connection* conn, const mysql::ResolvedSource& source) {
@@ -229,6 +249,9 @@ std::vector<const TableConfig*> SelectTables(const PipelineConfig& config,
 // A table planned for running.
 struct PreparedTable {
   const TableConfig* config = nullptr;
+  /// Snapshot mode (runner/snapshot_extract.h): the table's chunks run as one task on
+  /// connections sharing one snapshot; a retryable failure restarts the whole table.
+  bool snapshot = false;
   const SourceRuntime* source = nullptr;
   ExtractOptions options;
   std::unique_ptr<TableExtract> extract;
@@ -257,6 +280,7 @@ Result<Prepared> Prepare(const PipelineConfig& config, const RunOptions& options
   std::vector<const TableConfig*> selected = SelectTables(config, options, &select_error);
   SLUICE_RETURN_IF_ERROR(select_error);
   SLUICE_RETURN_IF_ERROR(CheckTransforms(config));
+  SLUICE_RETURN_IF_ERROR(CheckShardOptions(config, options));
   if (IsRemote(config.destination)) {
     // Opening checks the URL and the credentials' presence without contacting anything.
     auto store = ObjectStore::Open(config.destination);
@@ -276,9 +300,23 @@ Result<Prepared> Prepare(const PipelineConfig& config, const RunOptions& options
     item.config = table;
     item.source = by_name.at(table->source);
     SLUICE_ASSIGN_OR_RETURN(item.options, MakeExtractOptions(config, *table, *item.source, fresh));
+    item.options.shard = options.shard;
+    item.snapshot = table->snapshot.value_or(config.defaults.snapshot);
+    if (item.snapshot) {
+      if (options.shard.enabled()) {
+        return Status::InvalidArgument(
+            config.file + ":" + std::to_string(table->line) + ": tables." + table->name +
+            ".snapshot: a snapshot table cannot run in shards (--shard): each shard would read "
+            "another instant");
+      }
+      item.options.restart = true;  // never resumed: an earlier run's snapshot is gone
+    }
     prepared.tables.push_back(std::move(item));
   }
   std::map<std::string, std::unique_ptr<mysql::Connection>> connections;
+  // Config problems found against the sources (columns, casts, contracts) are collected over all
+  // tables, like the file's own problems; anything else stops at once.
+  std::string config_errors;
   for (auto& item : prepared.tables) {
     auto& conn = connections[item.config->source];
     if (!conn) {
@@ -293,10 +331,19 @@ Result<Prepared> Prepare(const PipelineConfig& config, const RunOptions& options
     auto extract = TableExtract::Prepare(item.options, conn.get());
     if (!extract.ok()) {
       *kind = ClassifyPlanError(extract.status());
-      return extract.status().WithContext("table " + item.config->name);
+      if (*kind != FailureKind::kConfig) {
+        return extract.status().WithContext("table " + item.config->name);
+      }
+      config_errors += (config_errors.empty() ? "" : "\n") +
+                       InTable(item.config->name, extract.status().message());
+      continue;
     }
     item.extract = std::move(extract).value();
     item.estimated_rows = EstimateRows(conn.get(), item.extract->source());
+  }
+  if (!config_errors.empty()) {
+    *kind = FailureKind::kConfig;
+    return Status::InvalidArgument(config_errors);
   }
   return prepared;
 }
@@ -376,7 +423,7 @@ class Scheduler {
       std::vector<ChunkResult> reused = table.extract->done();
       recorder_->Edit([&](RunRecord& record) {
         TableRecord& rec = record.tables[table_idx];
-        rec.tasks_total = table.extract->task_count();
+        rec.tasks_total = table.extract->owned_task_count();
         if (!pending.ok()) {
           rec.status = "failed";
           rec.error = Redact(pending.status().ToString());
@@ -400,6 +447,10 @@ class Scheduler {
       });
       if (!pending.ok()) {
         queue.failed = true;
+      } else if (table.snapshot && !table.extract->scan() && !pending->empty()) {
+        // One task for the whole table; it runs the chunks on its snapshot connections.
+        queue.snapshot_tasks = *pending;
+        queue.pending.push_back({kSnapshotTable, 0, Clock::now()});
       } else {
         for (int task : *pending) queue.pending.push_back({task, 0, Clock::now()});
       }
@@ -426,10 +477,12 @@ class Scheduler {
 
  private:
   struct Task {
-    int task = 0;
+    int task = 0;  // kSnapshotTable: every chunk of a snapshot table
     int attempt = 0;
     Clock::time_point not_before;
+    int width = 1;  // connection slots (and task memories) reserved for it
   };
+  static constexpr int kSnapshotTable = -1;
   struct TableQueue {
     size_t index = 0;
     std::deque<Task> pending;
@@ -438,6 +491,7 @@ class Scheduler {
     bool finished = false;
     int retries_allowed = 3;
     int64_t task_memory = 0;
+    std::vector<int> snapshot_tasks;  // snapshot mode: the chunks the table task runs
   };
 
   // Picks a runnable task. REQUIRES: mutex_ held.
@@ -456,15 +510,36 @@ class Scheduler {
           *wake = std::min(*wake, it->not_before);
           continue;
         }
-        if (!budget_->TryReserve(queue.task_memory)) return false;
+        // A snapshot table holds its connections until its last chunk: it takes every free
+        // slot it can use (and their memory), but leaves one to other tables still waiting.
+        int width = 1;
+        if (it->task == kSnapshotTable) {
+          int free_slots = limit - busy_[source];
+          if (free_slots > 1 && OthersWaiting(queue_idx, source)) --free_slots;
+          width = std::clamp(free_slots, 1, static_cast<int>(queue.snapshot_tasks.size()));
+        }
+        while (!budget_->TryReserve(width * queue.task_memory)) {
+          if (width == 1) return false;
+          --width;
+        }
         *queue_out = queue_idx;
         *task_out = *it;
+        task_out->width = width;
         queue.pending.erase(it);
         ++queue.running;
-        ++busy_[source];
+        busy_[source] += width;
         next_queue_ = queue_idx + 1;  // round robin: the next pick starts at another table
         return true;
       }
+    }
+    return false;
+  }
+
+  // True when another table of `source` has tasks left. REQUIRES: mutex_ held.
+  bool OthersWaiting(size_t queue_idx, const std::string& source) const {
+    for (size_t other = 0; other < queues_.size(); ++other) {
+      if (other == queue_idx || queues_[other].failed || queues_[other].pending.empty()) continue;
+      if (prepared_->tables[queues_[other].index].config->source == source) return true;
     }
     return false;
   }
@@ -508,6 +583,10 @@ class Scheduler {
   }
 
   void RunOne(size_t queue_idx, const Task& task) {
+    if (task.task == kSnapshotTable) {
+      RunSnapshotTable(queue_idx, task);
+      return;
+    }
     PreparedTable& table = prepared_->tables[queue_idx];
     const std::string& name = table.config->name;
     const std::string& source = table.config->source;
@@ -643,6 +722,209 @@ class Scheduler {
     if (table_complete) FinishTable(queue_idx);
   }
 
+  // Snapshot mode: every chunk of the table on `task.width` connections that share one consistent
+  // snapshot (runner/snapshot_extract.h). The snapshot cannot be re-taken on a new connection, so
+  // a retryable failure restarts the whole table: a new plan on a fresh TableExtract (discarding
+  // the attempt's files) and a new snapshot, up to the table's `retries`.
+  void RunSnapshotTable(size_t queue_idx, const Task& task) {
+    PreparedTable& table = prepared_->tables[queue_idx];
+    const std::string& name = table.config->name;
+    const std::string& source = table.config->source;
+    std::vector<int> tasks;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      tasks = queues_[queue_idx].snapshot_tasks;
+    }
+    recorder_->Edit([&](RunRecord& record) {
+      TableRecord& rec = record.tables[queue_idx];
+      if (rec.start_seconds < 0) rec.start_seconds = recorder_->Now();
+      if (rec.status == "pending") rec.status = "running";
+    });
+    Status status;
+    auto conn = TakeConnection(source);
+    if (!conn) {
+      auto opened = mysql::Connection::Open(table.source->url, table.source->connection);
+      if (opened.ok()) {
+        conn = std::move(opened).value();
+      } else {
+        status = opened.status();
+      }
+    }
+    mysql::Snapshot snapshot;
+    if (status.ok()) {
+      auto opened = mysql::OpenSnapshot(conn.get(), table.extract->source().from(), task.width,
+                                        table.source->url, table.source->connection);
+      if (opened.ok()) {
+        snapshot = std::move(opened).value();
+        Log("snapshot_taken", name, -1, "", task.attempt,
+            "connections=" + std::to_string(task.width) +
+                " lock_wait_seconds=" + FormatSeconds(snapshot.lock_wait_seconds) +
+                " lock_held_seconds=" + FormatSeconds(snapshot.lock_held_seconds));
+      } else {
+        status = opened.status();
+      }
+    }
+    if (status.ok()) {
+      // The coordinator's part is done (the lock is released): it can serve other tables.
+      std::lock_guard<std::mutex> lock(mutex_);
+      idle_[source].push_back(std::move(conn));
+    }
+    if (status.ok()) {
+      // Planned again inside the snapshot, so the key ranges cover exactly the rows it holds;
+      // this also replaces the cancelled extract of a failed attempt (Begin discards its files).
+      auto fresh = TableExtract::Prepare(table.options, snapshot.connections[0].get());
+      status = fresh.status();
+      if (fresh.ok()) {
+        auto begun = (*fresh)->Begin();
+        status = begun.status();
+        if (begun.ok()) {
+          table.extract = std::move(fresh).value();
+          tasks = *begun;
+          std::lock_guard<std::mutex> lock(mutex_);
+          queues_[queue_idx].snapshot_tasks = tasks;
+        }
+      }
+      recorder_->Edit([&](RunRecord& record) {
+        TableRecord& rec = record.tables[queue_idx];
+        rec.rows = rec.bytes = 0;
+        rec.tasks_done = 0;
+        rec.tasks_total = table.extract->owned_task_count();
+      });
+    }
+    int failed_task = tasks.empty() ? 0 : tasks.front();
+    if (status.ok() && !tasks.empty() && faults_.ShouldFail(name, tasks.front(), task.attempt)) {
+      status = Status::Unavailable("injected fault (SLUICE_DEBUG_FAIL_CHUNKS)");
+    }
+    if (status.ok() && !tasks.empty()) {
+      std::mutex hooks_mutex;
+      std::map<int, size_t> attempt_of;  // chunk -> index in record.attempts; hooks_mutex
+      std::map<int, int64_t> live;       // chunk -> rows read so far; hooks_mutex
+      bool first_failure = true;         // hooks_mutex
+      SnapshotTaskHooks hooks;
+      hooks.on_start = [&](int chunk) {
+        std::string range = table.extract->DescribeTask(chunk);
+        double started = recorder_->Now();
+        recorder_->Edit([&](RunRecord& record) {
+          ChunkAttempt attempt;
+          attempt.table = name;
+          attempt.task = chunk;
+          attempt.range = range;
+          attempt.attempt = task.attempt;
+          attempt.start_seconds = started;
+          std::lock_guard<std::mutex> lock(hooks_mutex);
+          attempt_of[chunk] = record.attempts.size();
+          record.attempts.push_back(attempt);
+        });
+        Log("chunk_start", name, chunk, range, task.attempt, "");
+      };
+      hooks.on_batch = [&](int chunk, int64_t rows, int64_t /*bytes*/) {
+        recorder_->Edit([&](RunRecord& record) {
+          std::lock_guard<std::mutex> lock(hooks_mutex);
+          record.tables[queue_idx].live_rows += rows - live[chunk];
+          live[chunk] = rows;
+          record.attempts[attempt_of[chunk]].rows = rows;
+        });
+      };
+      hooks.on_end = [&](int chunk, const Status& chunk_status,
+                         const std::vector<ChunkResult>& results) {
+        int64_t rows = 0;
+        int64_t bytes = 0;
+        for (const auto& result : results) {
+          rows += result.rows;
+          bytes += result.bytes;
+        }
+        double ended = recorder_->Now();
+        std::string error = chunk_status.ok() ? "" : Redact(chunk_status.ToString());
+        recorder_->Edit([&](RunRecord& record) {
+          std::lock_guard<std::mutex> lock(hooks_mutex);
+          TableRecord& rec = record.tables[queue_idx];
+          rec.live_rows -= live[chunk];
+          live[chunk] = 0;
+          ChunkAttempt& attempt = record.attempts[attempt_of[chunk]];
+          attempt.end_seconds = ended;
+          attempt.error = error;
+          if (chunk_status.ok()) {
+            attempt.outcome = AttemptOutcome::kSucceeded;
+            attempt.rows = rows;
+            attempt.bytes = bytes;
+            rec.rows += rows;
+            rec.bytes += bytes;
+            ++rec.tasks_done;
+          } else {
+            // Decided below (restart or failure); the table's outcome is what counts.
+            attempt.outcome = AttemptOutcome::kFailed;
+            if (first_failure) failed_task = chunk;
+            first_failure = false;
+          }
+        });
+        if (chunk_status.ok()) {
+          Log("chunk_done", name, chunk, table.extract->DescribeTask(chunk), task.attempt,
+              "rows=" + std::to_string(rows) + " bytes=" + std::to_string(bytes));
+        }
+      };
+      std::vector<mysql::Connection*> connections;
+      for (auto& item : snapshot.connections) connections.push_back(item.get());
+      status = RunTasksOnSnapshot(table.extract.get(), tasks, connections, task.attempt, hooks);
+    }
+    if (status.ok()) {
+      // The snapshot connections become ordinary idle connections of the source again.
+      for (auto& item : snapshot.connections) {
+        if (!mysql::EndSnapshot(item.get()).ok()) item.reset();
+      }
+    } else {
+      snapshot.connections.clear();
+      conn.reset();  // it may have failed mid-statement
+    }
+    budget_->Release(task.width * table.options.memory_limit_bytes);
+
+    bool retry = false;
+    bool table_failed = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      busy_[source] -= task.width;
+      if (conn) idle_[source].push_back(std::move(conn));
+      for (auto& item : snapshot.connections) {
+        if (item) idle_[source].push_back(std::move(item));
+      }
+      TableQueue& queue = queues_[queue_idx];
+      --queue.running;
+      if (!status.ok()) {
+        if (status.code() == StatusCode::kUnavailable && task.attempt < queue.retries_allowed) {
+          retry = true;
+          int64_t cap = std::min(kMaxBackoffMs, kFirstBackoffMs << task.attempt);
+          std::uniform_int_distribution<int64_t> jitter(cap / 2, cap);
+          int64_t delay = jitter(rng_);
+          queue.pending.push_front(
+              {kSnapshotTable, task.attempt + 1, Clock::now() + std::chrono::milliseconds(delay)});
+          retry_delay_ms_ = delay;
+        } else {
+          queue.failed = true;
+          queue.pending.clear();
+          table_failed = true;
+        }
+      }
+    }
+    std::string range = tasks.empty() ? "" : table.extract->DescribeTask(failed_task);
+    if (retry) {
+      recorder_->Edit([&](RunRecord& record) {
+        ++record.tables[queue_idx].retries;
+        for (auto& attempt : record.attempts) {
+          if (attempt.table == name && attempt.attempt == task.attempt)
+            attempt.outcome = AttemptOutcome::kRetrying;
+        }
+      });
+      Log("table_restart", name, failed_task, range, task.attempt,
+          "error=" + Quote(Redact(status.ToString())) +
+              " reason=\"a snapshot cannot continue on a new connection\" restarting_in_ms=" +
+              std::to_string(retry_delay_ms_));
+    } else if (table_failed) {
+      table.extract->Cancel();
+      FailTable(queue_idx, Task{failed_task, task.attempt, {}, 1}, range, status);
+    } else if (status.ok()) {
+      FinishTable(queue_idx);
+    }
+  }
+
   void FailTable(size_t queue_idx, const Task& task, const std::string& range,
                  const Status& status) {
     PreparedTable& table = prepared_->tables[queue_idx];
@@ -700,17 +982,33 @@ class Scheduler {
         status = Publish(table, &files);
       }
     }
+    // A failed contract is a validation failure (exit 3); anything else here is the
+    // destination's (manifest, upload).
+    FailureKind kind = status.code() == StatusCode::kValidationFailed ? FailureKind::kValidation
+                                                                      : FailureKind::kDestination;
+    TableValidation validation;
+    if (table.options.transform) validation = ReadTableValidation(table.extract->dir());
+    std::string error;
+    if (!status.ok()) {
+      error = Redact(status.ToString());
+      if (kind == FailureKind::kValidation && validation.checked) {
+        error = "contract failed: " + FailedChecksText(validation) + " (report " +
+                validation.report + "); the table was not published";
+      }
+    }
     recorder_->Edit([&](RunRecord& record) {
       TableRecord& rec = record.tables[queue_idx];
       rec.end_seconds = recorder_->Now();
       if (rec.start_seconds < 0) rec.start_seconds = rec.end_seconds;
+      rec.validation = validation;
       if (status.ok()) {
         rec.status = "succeeded";
         rec.files = files;
+        rec.complete = summary->complete;
       } else {
         rec.status = "failed";
-        rec.error = Redact(status.ToString());
-        rec.error_kind = "destination";
+        rec.error = error;
+        rec.error_kind = KindName(kind);
       }
     });
     {
@@ -718,12 +1016,49 @@ class Scheduler {
       queues_[queue_idx].finished = true;
       if (!status.ok()) {
         queues_[queue_idx].failed = true;
-        if (worst_ == FailureKind::kNone) worst_ = FailureKind::kDestination;
+        if (worst_ == FailureKind::kNone) worst_ = kind;
       }
     }
+    std::string extra = "files=" + std::to_string(files.size());
+    if (validation.checked) {
+      extra += " rows_checked=" + std::to_string(validation.rows_checked) +
+               " rows_quarantined=" + std::to_string(validation.rows_quarantined);
+    }
     Log(status.ok() ? "table_done" : "table_failed", table.config->name, -1, "", 0,
-        status.ok() ? "files=" + std::to_string(files.size())
-                    : "error=" + Quote(Redact(status.ToString())));
+        status.ok() ? extra : "error=" + Quote(error));
+    if (!status.ok()) SendTableFinishFailedAlert(table, kind, error, validation);
+  }
+
+  // A table whose chunks all succeeded but which could not be finished: failed contract
+  // (with the failed checks) or manifest/upload error.
+  void SendTableFinishFailedAlert(const PreparedTable& table, FailureKind kind,
+                                  const std::string& error, const TableValidation& validation) {
+    if (!webhook_->enabled() || !config_.alerts.on_failure) return;
+    json payload = {{"text", ":red_circle: sluice pipeline " + config_.name + " (run " + run_id_ +
+                                 "): table " + table.config->name + " failed: " + error},
+                    {"event", "table_failed"},
+                    {"run_id", run_id_},
+                    {"pipeline", config_.name},
+                    {"table", table.config->name},
+                    {"chunk", nullptr},
+                    {"chunk_range", nullptr},
+                    {"attempt", nullptr},
+                    {"error", error},
+                    {"error_kind", KindName(kind)}};
+    if (validation.checked) {
+      json failed = json::array();
+      for (const auto& check : validation.failures) {
+        failed.push_back({{"column", check.column.empty() ? json(nullptr) : json(check.column)},
+                          {"check", check.check},
+                          {"detail", check.detail},
+                          {"failure_count", check.failure_count}});
+      }
+      payload["failed_checks"] = failed;
+      payload["rows_checked"] = validation.rows_checked;
+      payload["rows_quarantined"] = validation.rows_quarantined;
+      payload["report"] = validation.report;
+    }
+    SendAlert(payload.dump());
   }
 
   Status Publish(PreparedTable& table, std::vector<std::string>* files) {
@@ -731,12 +1066,9 @@ class Scheduler {
     storage::PublishOptions publish;
     SLUICE_ASSIGN_OR_RETURN(auto report, storage::PublishTable(store.get(), table.extract->dir(),
                                                                table.config->name, publish));
-    (void)report;
+    // Published under content-addressed names (storage::PublishedName), in manifest order.
     std::vector<std::string> remote;
-    for (const auto& file : *files) {
-      remote.push_back(
-          store->DisplayName(table.config->name + "/" + fs::path(file).filename().string()));
-    }
+    for (const auto& key : report.keys) remote.push_back(store->DisplayName(key));
     *files = std::move(remote);
     return Status::OK();
   }
@@ -942,6 +1274,8 @@ Status RunTransforms(const PipelineConfig& config, RunRecorder* recorder, Schedu
 
 FailureKind ClassifyPlanError(const Status& status) {
   switch (status.code()) {
+    case StatusCode::kValidationFailed:
+      return FailureKind::kValidation;
     case StatusCode::kInvalidArgument:
     case StatusCode::kNotFound:
     case StatusCode::kNotSupported:
@@ -967,6 +1301,15 @@ Result<PipelinePlan> PlanPipeline(const PipelineConfig& config, const RunOptions
   plan.pipeline = config.name;
   plan.destination = config.destination;
   for (const auto& transform : config.transforms) plan.transforms.push_back(transform.name);
+  if (options.save_plan) {
+    for (auto& item : prepared.tables) {
+      Status saved = item.extract->SavePlan();
+      if (!saved.ok()) {
+        if (kind != nullptr) *kind = ClassifyPlanError(saved);
+        return saved.WithContext("table " + item.config->name);
+      }
+    }
+  }
   for (auto& item : prepared.tables) {
     PlannedTable table;
     const TableExtract& extract = *item.extract;
@@ -978,16 +1321,11 @@ Result<PipelinePlan> PlanPipeline(const PipelineConfig& config, const RunOptions
     table.dir = extract.dir();
     table.estimated_rows = item.estimated_rows;
     table.resumed = extract.resumed();
-    // Chunks committed by an earlier run (read-only look at the progress log).
+    // Chunks committed by earlier runs or shards (a read-only look at the progress logs).
     std::set<int> done;
-    if (table.resumed) {
-      std::ifstream in(table.dir + "/_sluice_progress.jsonl");
-      std::string line;
-      while (std::getline(in, line)) {
-        json entry = json::parse(line, nullptr, false);
-        if (entry.is_object() && entry.contains("chunk")) done.insert(entry.value("chunk", -1));
-      }
-    }
+    for (int task : extract.CommittedTasks()) done.insert(task);
+    // Under a contract every run starts afresh: reused chunks would escape the checks.
+    if (item.options.transform) done.clear();
     int tasks = extract.task_count();
     for (int task = 0; task < tasks; ++task) {
       PlannedChunk chunk;
@@ -1111,6 +1449,7 @@ Result<RunRecord> RunPipeline(const PipelineConfig& config, const RunOptions& op
       rec.source_table = table.extract->source().display_name();
       rec.dir = table.extract->dir();
       rec.estimated_rows = table.estimated_rows;
+      rec.shard = options.shard.ToString();
       record.tables.push_back(rec);
     }
   });
@@ -1132,7 +1471,7 @@ Result<RunRecord> RunPipeline(const PipelineConfig& config, const RunOptions& op
   if (tables_ok && *kind == FailureKind::kNone) {
     for (const auto& table : prepared.tables) (void)table;
   }
-  bool all_selected = options.only_tables.empty();
+  bool all_selected = options.only_tables.empty() && !options.shard.enabled();
   if (tables_ok && !options.skip_transforms && (all_selected || options.transforms_only)) {
     Status transformed = RunTransforms(config, &recorder, &scheduler, options.quiet);
     if (!transformed.ok()) {

@@ -14,6 +14,10 @@
 // carry on. Each finished table writes its manifest last (and is uploaded for s3:// / gs://
 // destinations); then the transforms run. Resume is the extract's: chunk state lives in each
 // table's directory, so a rerun after kill -9 redoes only what is missing.
+// A table with a contract (casts, checks) is validated while it streams; a failed contract keeps
+// only that table from being published (FailureKind::kValidation). A snapshot table runs as one
+// task on several connections sharing one consistent snapshot and is restarted as a whole, never
+// resumed (runner/snapshot_extract.h).
 // Thread-safety: RunPipeline owns its threads; call it from one thread.
 #pragma once
 
@@ -24,6 +28,7 @@
 
 #include "runner/pipeline/pipeline_config.h"
 #include "runner/pipeline/run_record.h"
+#include "runner/shard.h"
 #include "sluice/result.h"
 
 namespace sluice::runner::pipeline {
@@ -41,6 +46,11 @@ struct RunOptions {
   bool live_progress = false;
   /// Print nothing while running (errors still go to the record).
   bool quiet = false;
+  /// `--shard I/N`: run only this shard of each selected table's chunks (runner/shard.h); the
+  /// transforms and the pipeline manifest are left to a run of all tables.
+  ShardSpec shard;
+  /// `sluice plan --save`: freeze each selected table's plan in the destination.
+  bool save_plan = false;
 };
 
 struct PlannedChunk {

@@ -35,6 +35,26 @@ struct ChunkAttempt {
   std::string error;
 };
 
+/// One failed contract check of a table (from its _validation.json).
+struct FailedCheck {
+  std::string column;  // empty for table checks
+  std::string check;   // "unique", "max", "present", ...
+  std::string detail;
+  int64_t failure_count = 0;
+};
+
+/// The outcome of a table's contract (runner/pipeline/table_validation.h).
+struct TableValidation {
+  bool checked = false;  // the table has a contract and its report was written
+  bool passed = false;
+  int64_t rows_checked = 0;
+  int64_t rows_quarantined = 0;
+  int64_t checks_total = 0;
+  std::vector<FailedCheck> failures;
+  std::string report;   // path of the table's _validation.json
+  std::string rejects;  // the _rejects directory when rows were quarantined, else empty
+};
+
 struct TableRecord {
   std::string name;
   std::string source_table;
@@ -54,6 +74,9 @@ struct TableRecord {
   std::vector<std::string> files;  // URIs (local paths or s3:// / gs:// object URLs)
   std::string error;
   std::string error_kind;  // "source", "destination", "validation", "config"
+  TableValidation validation;
+  std::string shard;     // "I/N" for a `--shard` run, else empty
+  bool complete = true;  // false: this shard is done but others are missing (no manifest yet)
 };
 
 struct TransformRecord {

@@ -350,6 +350,13 @@ std::string RenderRunReport(const RunRecord& record) {
                           ? static_cast<int64_t>(static_cast<double>(table.rows) / table_seconds)
                           : 0) +
             "</td><td>" + std::to_string(table.files.size()) + "</td></tr>";
+    if (table.validation.checked && table.validation.passed) {
+      // A passed contract: what it checked and what it kept out (failures show as the error).
+      html += "<tr class=\"contract\"><td></td><td colspan=\"9\">contract passed: " +
+              Thousands(table.validation.rows_checked) + " rows checked, " +
+              std::to_string(table.validation.checks_total) + " checks, " +
+              Thousands(table.validation.rows_quarantined) + " rows quarantined</td></tr>";
+    }
     if (!table.error.empty()) {
       html +=
           "<tr><td></td><td colspan=\"9\" class=\"error\">" + Escape(table.error) + "</td></tr>";

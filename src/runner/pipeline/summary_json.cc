@@ -9,6 +9,29 @@ namespace sluice::runner::pipeline {
 
 using json = nlohmann::json;
 
+namespace {
+
+// The contract outcome of a table: counts and failed checks (samples stay in the report file).
+json ValidationJson(const TableValidation& validation) {
+  json failures = json::array();
+  for (const auto& check : validation.failures) {
+    failures.push_back({{"column", check.column.empty() ? json(nullptr) : json(check.column)},
+                        {"check", check.check},
+                        {"detail", check.detail},
+                        {"failure_count", check.failure_count}});
+  }
+  return {{"passed", validation.passed},
+          {"rows_checked", validation.rows_checked},
+          {"rows_quarantined", validation.rows_quarantined},
+          {"checks_total", validation.checks_total},
+          {"checks_failed", validation.failures.size()},
+          {"failures", failures},
+          {"report", validation.report},
+          {"rejects", validation.rejects.empty() ? json(nullptr) : json(validation.rejects)}};
+}
+
+}  // namespace
+
 std::string SummaryJson(const RunRecord& record) {
   json tables = json::array();
   json all_files = json::array();
@@ -37,6 +60,12 @@ std::string SummaryJson(const RunRecord& record) {
     if (!table.error.empty()) {
       item["error"] = table.error;
       item["error_kind"] = table.error_kind;
+    }
+    if (table.validation.checked) item["validation"] = ValidationJson(table.validation);
+    if (!table.shard.empty()) {
+      // A shard's files and rows are its own; table_complete says whether the manifest is in.
+      item["shard"] = table.shard;
+      item["table_complete"] = table.complete;
     }
     for (const auto& file : table.files) all_files.push_back(file);
     rows += table.rows;
@@ -93,7 +122,29 @@ std::string SummaryText(const RunRecord& record) {
                   static_cast<long long>(table.chunks_reused),
                   static_cast<long long>(table.retries), seconds);
     out += line;
+    if (table.validation.checked) {
+      const TableValidation& validation = table.validation;
+      out += "  contract " + std::string(validation.passed ? "passed" : "FAILED") + ": " +
+             std::to_string(validation.rows_checked) + " rows checked, " +
+             std::to_string(validation.failures.size()) + " of " +
+             std::to_string(validation.checks_total) + " checks failed";
+      if (validation.rows_quarantined > 0) {
+        out += ", " + std::to_string(validation.rows_quarantined) + " rows quarantined to " +
+               validation.rejects;
+      }
+      out += "\n";
+      for (const auto& check : validation.failures) {
+        out += "    " + (check.column.empty() ? std::string("(table)") : check.column) + " " +
+               check.check + " [" + check.detail + "]: " + std::to_string(check.failure_count) +
+               (check.failure_count == 1 ? " failure\n" : " failures\n");
+      }
+    }
     if (!table.error.empty()) out += "  error: " + table.error + "\n";
+    if (!table.shard.empty() && table.status == "succeeded") {
+      out += "  shard " + table.shard +
+             (table.complete ? " done; every shard is done, the table's manifest is written\n"
+                             : " done; other shards are still missing\n");
+    }
   }
   for (const auto& transform : record.transforms) {
     std::snprintf(line, sizeof(line), "transform %-10.10s %-10s %12lld rows %9.2f s\n",

@@ -144,6 +144,12 @@ CursorSpec ResolvedSource::ChunkSpec(const std::optional<source::KeyRange>& rang
   return spec;
 }
 
+CursorSpec ResolvedSource::OrderedChunkSpec(const source::KeyRange& range) const {
+  CursorSpec spec = ChunkSpec(range);
+  spec.sql += " ORDER BY " + QuoteIdentifier(key_name_);
+  return spec;
+}
+
 std::string ResolvedSource::SourceIdentity() const {
   std::string text = query_.empty() ? "table=" + display_name_ : "query=" + query_;
   text += "\nkey=" + key_name_ + "\nwhere=" + where_ + "\nmode=" + PartitionModeName(mode_);
@@ -221,6 +227,8 @@ Result<ResolvedSource> ResolveSource(Connection* conn, const SourceOptions& opti
     } else {
       out.key_ = key_plan;
       out.key_name_ = key_plan->source.name;
+      out.key_is_primary_ = options.query.empty() && info.primary_key.size() == 1 &&
+                            info.primary_key[0] == out.key_name_;
       for (size_t idx = 0; idx < out.columns_.size(); ++idx) {
         if (out.columns_[idx].source.name == out.key_name_ && !out.columns_[idx].from_text) {
           out.key_index_ = static_cast<int>(idx);

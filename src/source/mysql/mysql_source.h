@@ -43,6 +43,9 @@ class ResolvedSource {
   bool has_key() const { return key_.has_value(); }
   const std::optional<ColumnPlan>& key() const { return key_; }
   const std::string& key_name() const { return key_name_; }
+  /// The key is the table's single-column primary key: unique, NOT NULL, and InnoDB's clustered
+  /// order, so "ORDER BY key" over a key range streams without sorting.
+  bool key_is_primary() const { return key_is_primary_; }
   const std::string& where() const { return where_; }
   const std::string& query() const { return query_; }
   /// `db`.`table` (empty for --query).
@@ -57,6 +60,8 @@ class ResolvedSource {
   std::string DescribeRange(const source::KeyRange& range) const;
   /// The cursor spec of one chunk, or of the whole scan when `range` is nullopt.
   CursorSpec ChunkSpec(const std::optional<source::KeyRange>& range) const;
+  /// ChunkSpec(range) in ascending key order (for cutting chunks while streaming).
+  CursorSpec OrderedChunkSpec(const source::KeyRange& range) const;
   /// Text the schema hash and resume check cover besides the schema: table/query, key, where.
   std::string SourceIdentity() const;
 
@@ -71,6 +76,7 @@ class ResolvedSource {
   std::optional<ColumnPlan> key_;
   std::string key_name_;
   int key_index_ = -1;
+  bool key_is_primary_ = false;
   source::PartitionMode mode_ = source::PartitionMode::kScan;
 };
 

@@ -40,12 +40,15 @@ void StreamingCursor::TrackKeys(const ColumnBatch& batch) {
   stats_.zero_dates = convert_stats_.zero_dates;
   if (!spec_.key.has_value()) return;
   const ColumnVector& keys = spec_.key_index >= 0 ? batch.column(spec_.key_index) : hidden_key_;
+  stats_.batch_first_key.reset();
   for (int64_t row = 0; row < keys.size(); ++row) {
     auto ordinal = KeyOrdinalAt(*spec_.key, keys, row);
     if (!ordinal.has_value()) {
       ++stats_.null_keys;
       continue;
     }
+    if (!stats_.batch_first_key) stats_.batch_first_key = *ordinal;
+    if (stats_.max_key && *ordinal <= *stats_.max_key) ++stats_.non_increasing_keys;
     stats_.min_key = stats_.min_key ? std::min(*stats_.min_key, *ordinal) : *ordinal;
     stats_.max_key = stats_.max_key ? std::max(*stats_.max_key, *ordinal) : *ordinal;
   }

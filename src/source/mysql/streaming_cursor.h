@@ -55,6 +55,10 @@ struct CursorStats {
   int64_t null_keys = 0;
   std::optional<int64_t> min_key;
   std::optional<int64_t> max_key;
+  /// Key of the first non-NULL-key row of the latest batch.
+  std::optional<int64_t> batch_first_key;
+  /// Rows whose key is not greater than the previous row's (0 for an ascending unique key).
+  int64_t non_increasing_keys = 0;
 };
 
 class StreamingCursor {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include "common/redact.h"
@@ -223,20 +224,183 @@ TEST_F(PipelineConfigTest, InvalidYamlAndDuplicateKeysNameTheLine) {
   EXPECT_NE(Error("a: 1\n---\nb: 2\n").find("only one YAML document"), std::string::npos);
 }
 
-TEST_F(PipelineConfigTest, ValidationKeysAreAcceptedAndChecked) {
-  // Map-form casts and contracts belong to the validation module: accepted (checked for
-  // unknown keys) here; the run refuses them with NotSupported naming the key.
+TEST_F(PipelineConfigTest, ValueCastsBecomeTheTablesContractWithPipelineLocations) {
   auto config = ParsePipelineConfig(
       "sources:\n  db:\n    url: mysql://u@h/d\ndestination: x\ntables:\n  - name: t\n"
       "    casts:\n      fee: {type: 'decimal(10,2)', format: comma, on_error: 'null'}\n"
-      "    contract: contracts/t.yaml\n",
+      "      id: int64\n",
       "p.yaml", ".");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
-  EXPECT_TRUE(config->tables[0].has_validation_casts);
-  EXPECT_EQ(config->tables[0].contract, "contracts/t.yaml");
+  const TableConfig& table = config->tables[0];
+  EXPECT_EQ(table.casts.at("id"), "int64");  // a source type override, as before
+  ASSERT_TRUE(table.contract.has_value());
+  ASSERT_EQ(table.contract->casts.size(), 1u);
+  const CastSpec& cast = table.contract->casts[0];
+  EXPECT_EQ(cast.column, "fee");
+  EXPECT_EQ(cast.target, CastTarget::kDecimal);
+  EXPECT_EQ(cast.precision, 10);
+  EXPECT_EQ(cast.format, "comma");
+  EXPECT_EQ(cast.on_error, OnError::kNull);
+  EXPECT_EQ(cast.location.ToString(), "p.yaml:8: tables.t.casts.fee: ");
   EXPECT_NE(Error("sources:\n  db:\n    url: mysql://u@h/d\ndestination: x\ntables:\n  - name: t\n"
                   "    casts:\n      fee: {typ: int32}\n")
                 .find("p.yaml:8: tables.t.casts.fee.typ: unknown key (did you mean 'type'?)"),
+            std::string::npos);
+  EXPECT_NE(Error("sources:\n  db:\n    url: mysql://u@h/d\ndestination: x\ntables:\n  - name: t\n"
+                  "    casts:\n      fee: {type: money}\n")
+                .find("p.yaml:8: tables.t.casts.fee.type: "),
+            std::string::npos);
+  // A table without casts or contract has none.
+  auto plain = ParsePipelineConfig(kGood, "p.yaml", ".");
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_FALSE(plain->tables[0].contract.has_value());
+}
+
+const char* kHead = "sources:\n  db:\n    url: mysql://u@h/d\ndestination: x\ntables:\n";
+
+TEST_F(PipelineConfigTest, InlineContractIsParsedWithPipelineLinesAndKeys) {
+  auto config = ParsePipelineConfig(std::string(kHead) +
+                                        "  - name: orders\n"                             // 6
+                                        "    contract:\n"                                // 7
+                                        "      key: id\n"                                // 8
+                                        "      casts:\n"                                 // 9
+                                        "        amount: {type: 'decimal(12,2)'}\n"      // 10
+                                        "      columns:\n"                               // 11
+                                        "        id: {nullable: false, unique: true}\n"  // 12
+                                        "        status:\n"                              // 13
+                                        "          allowed: [new, paid]\n"               // 14
+                                        "        note:\n"                                // 15
+                                        "      checks:\n"                                // 16
+                                        "        row_count: {min: 1}\n"                  // 17
+                                        "        unique: [[id, status]]\n",              // 18
+                                    "p.yaml", ".");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const auto& contract = config->tables[0].contract;
+  ASSERT_TRUE(contract.has_value());
+  EXPECT_EQ(contract->name, "orders");
+  EXPECT_EQ(contract->key, "id");
+  ASSERT_EQ(contract->casts.size(), 1u);
+  EXPECT_EQ(contract->casts[0].location.ToString(),
+            "p.yaml:10: tables.orders.contract.casts.amount: ");
+  ASSERT_EQ(contract->columns.size(), 3u);
+  EXPECT_EQ(contract->columns[0].checks.size(), 2u);
+  EXPECT_EQ(contract->columns[1].checks[0].kind, CheckKind::kAllowed);
+  EXPECT_EQ(contract->columns[1].checks[0].args, (std::vector<std::string>{"new", "paid"}));
+  EXPECT_EQ(contract->columns[1].checks[0].location.ToString(),
+            "p.yaml:14: tables.orders.contract.columns.status.allowed: ");
+  EXPECT_TRUE(contract->columns[2].checks.empty());  // `note:` alone: must be present
+  ASSERT_EQ(contract->table_checks.size(), 2u);
+  EXPECT_EQ(contract->table_checks[1].args, (std::vector<std::string>{"id", "status"}));
+
+  // Mistakes inside the contract name the pipeline file's line and the full key path.
+  std::string error = Error(std::string(kHead) +
+                            "  - name: orders\n    contract:\n      columns:\n"
+                            "        id: {uniqe: true}\n");
+  EXPECT_NE(error.find("p.yaml:9: tables.orders.contract.columns.id.uniqe: unknown check"),
+            std::string::npos)
+      << error;
+  error = Error(std::string(kHead) +
+                "  - name: orders\n    contract:\n      columns:\n        id:\n"
+                "          nullable: maybe\n");
+  EXPECT_NE(error.find("p.yaml:10: tables.orders.contract.columns.id.nullable: expected true or "
+                       "false, found 'maybe'"),
+            std::string::npos)
+      << error;
+  error = Error(std::string(kHead) + "  - name: orders\n    contract:\n      colums: {}\n");
+  EXPECT_NE(error.find("p.yaml:8: tables.orders.contract.colums: unknown key (did you mean "
+                       "'columns'?)"),
+            std::string::npos)
+      << error;
+  error = Error(std::string(kHead) + "  - name: orders\n    contract: [a]\n");
+  EXPECT_NE(error.find("p.yaml:7: tables.orders.contract: expected a contract file or a map"),
+            std::string::npos)
+      << error;
+  // Every table's problems are reported together with the rest of the file's.
+  error = Error(std::string(kHead) +
+                "  - name: a\n    contract:\n      columns:\n        id: {min: [1]}\n"
+                "  - name: b\n    retries: lots\n");
+  EXPECT_NE(error.find("p.yaml:9: tables.a.contract.columns.id.min: expected a single value"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("p.yaml:11: tables.b.retries"), std::string::npos) << error;
+}
+
+TEST_F(PipelineConfigTest, ContractFileIsRelativeToThePipelineAndMergesWithInline) {
+  std::string dir =
+      (std::filesystem::path(::testing::TempDir()) / "pipeline_contract_test").lexically_normal();
+  std::filesystem::create_directories(dir + "/contracts");
+  std::ofstream(dir + "/contracts/shop.yaml")
+      << "tables:\n  orders:\n    key: id\n    columns:\n      id: {unique: true}\n"
+         "  customers:\n    columns:\n      email: {regex: '.*@.*'}\n";
+  std::ofstream(dir + "/p.yaml") << std::string(kHead) +
+                                        "  - name: orders\n    contract:\n"
+                                        "      file: contracts/shop.yaml\n"
+                                        "      columns:\n        amount: {min: 0}\n"
+                                        "  - name: clients\n    contract:\n"
+                                        "      file: contracts/shop.yaml\n"
+                                        "      section: customers\n";
+  auto config = LoadPipelineConfig(dir + "/p.yaml");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const auto& orders = config->tables[0].contract;
+  ASSERT_TRUE(orders.has_value());
+  EXPECT_EQ(config->tables[0].contract_file, dir + "/contracts/shop.yaml");
+  EXPECT_EQ(orders->key, "id");
+  ASSERT_EQ(orders->columns.size(), 2u);
+  EXPECT_EQ(orders->columns[0].location.file, dir + "/contracts/shop.yaml");  // from the file
+  EXPECT_EQ(orders->columns[1].location.file, dir + "/p.yaml");               // inline
+  const auto& clients = config->tables[1].contract;
+  ASSERT_TRUE(clients.has_value());
+  EXPECT_EQ(clients->name, "clients");
+  ASSERT_EQ(clients->columns.size(), 1u);
+  EXPECT_EQ(clients->columns[0].name, "email");
+
+  // A string value is the file alone; a missing file or section is named with the pipeline line.
+  std::ofstream(dir + "/p.yaml") << std::string(kHead) +
+                                        "  - name: orders\n"
+                                        "    contract: contracts/nope.yaml\n";
+  auto missing = LoadPipelineConfig(dir + "/p.yaml");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find(dir +
+                                            "/p.yaml:7: tables.orders.contract: contract "
+                                            "file " +
+                                            dir + "/contracts/nope.yaml: cannot open"),
+            std::string::npos)
+      << missing.status().message();
+  std::ofstream(dir + "/p.yaml") << std::string(kHead) +
+                                        "  - name: items\n"
+                                        "    contract: contracts/shop.yaml\n";
+  auto section = LoadPipelineConfig(dir + "/p.yaml");
+  ASSERT_FALSE(section.ok());
+  EXPECT_NE(section.status().message().find("has no section 'items' (sections: orders, "
+                                            "customers); name one with contract.section"),
+            std::string::npos)
+      << section.status().message();
+  // Errors inside the contract file name that file's line and key.
+  std::ofstream(dir + "/contracts/bad.yaml") << "tables:\n  orders:\n    columns:\n"
+                                                "      id: {uniqe: true}\n";
+  std::ofstream(dir + "/p.yaml") << std::string(kHead) +
+                                        "  - name: orders\n"
+                                        "    contract: contracts/bad.yaml\n";
+  auto bad = LoadPipelineConfig(dir + "/p.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(
+      bad.status().message().find(dir + "/contracts/bad.yaml:4: tables.orders.columns.id.uniqe: "
+                                        "unknown check"),
+      std::string::npos)
+      << bad.status().message();
+}
+
+TEST_F(PipelineConfigTest, SnapshotModeInDefaultsAndPerTable) {
+  auto config = ParsePipelineConfig(std::string(kHead) +
+                                        "  - name: a\n  - name: b\n    snapshot: false\n"
+                                        "defaults:\n  snapshot: true\n",
+                                    "p.yaml", ".");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_TRUE(config->defaults.snapshot);
+  EXPECT_FALSE(config->tables[0].snapshot.has_value());
+  EXPECT_EQ(config->tables[1].snapshot, false);
+  EXPECT_NE(Error(std::string(kHead) + "  - name: a\n    snapshot: sometimes\n")
+                .find("p.yaml:7: tables.a.snapshot: expected true or false, found 'sometimes'"),
             std::string::npos);
 }
 

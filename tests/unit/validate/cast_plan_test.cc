@@ -107,6 +107,38 @@ TEST(CastPlanTest, DecimalWithBlanksCommasAndJunkUnderEachMode) {
   }
 }
 
+// ApplyTaking() gives the same output as Apply(), moving unchanged columns out of the input
+// when no row is quarantined, and copying (the rejects need the input) when one is.
+TEST(CastPlanTest, ApplyTakingMovesUnchangedColumnsUnlessRowsAreQuarantined) {
+  Schema source = RawSchema();
+  auto plan = CastPlan::Make({Spec("amount=decimal(12,2):comma:quarantine"), Spec("note=string"),
+                              Spec("day=rename:when")},
+                             source, "id");
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  const Schema& out_schema = plan->output_schema();
+  for (bool with_reject : {false, true}) {
+    ColumnBatch clean = MakeBatch(source, {{"1", "1,234.50", "2024-01-02", "a"},
+                                           {"2", with_reject ? "n/a" : "3", "2024-01-03", "b"}});
+    ColumnBatch expected;
+    MemoryRejectSink expected_sink;
+    ASSERT_TRUE(plan->Apply(clean, &expected, &expected_sink, nullptr).ok());
+    ColumnBatch in = clean;
+    ColumnBatch out;
+    MemoryRejectSink sink;
+    ASSERT_TRUE(plan->ApplyTaking(&in, &out, &sink, nullptr).ok());
+    for (int col = 0; col < out_schema.num_columns(); ++col) {
+      EXPECT_EQ(ColumnJson(out_schema, out, col), ColumnJson(out_schema, expected, col))
+          << "column " << col << (with_reject ? " with a reject" : "");
+    }
+    EXPECT_EQ(sink.rows, expected_sink.rows);
+    // id, day and the clean note were moved out of `in` (it got the empty output buffers).
+    EXPECT_EQ(in.column(0).size(), with_reject ? 2 : 0);
+    EXPECT_EQ(in.column(2).size(), with_reject ? 2 : 0);
+    EXPECT_EQ(in.column(3).size(), with_reject ? 2 : 0);
+    EXPECT_EQ(in.column(1).size(), 2);  // the cast column is only read
+  }
+}
+
 TEST(CastPlanTest, EveryTargetType) {
   Schema source{{StringColumn("i32"), StringColumn("i64"), StringColumn("dbl"), StringColumn("big"),
                  StringColumn("d"), StringColumn("ts"), StringColumn("s")}};

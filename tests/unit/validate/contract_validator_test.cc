@@ -174,6 +174,14 @@ TEST(ContractValidatorTest, BadLiteralsAndInapplicableChecksAreContractErrors) {
       {"tables:\n  t:\n    key: nope\n", "key column 'nope' is not in the table"},
       {"tables:\n  t:\n    checks:\n      unique: [id, nope]\n",
        "column 'nope' is not in the table"},
+      // Expressions are compiled by the query engine before any row is read.
+      {"tables:\n  t:\n    checks:\n      expression: amount +\n",
+       "c.yaml:4: tables.t.checks.expression: expression 'amount +': syntax error"},
+      {"tables:\n  t:\n    checks:\n      expression: nope > 0\n", "nope"},
+      {"tables:\n  t:\n    checks:\n      expression: amount + 1\n", "not a boolean"},
+      {"tables:\n  t:\n    checks:\n      expression: sum(amount) > 0\n", "aggregate"},
+      {"tables:\n  t:\n    checks:\n      expression: 'id > 0) AS a, (id'\n",
+       "one boolean expression"},
   };
   for (const Case& bad : cases) {
     auto validator = ContractValidator::Make(ParseTable(bad.yaml), OrderSchema());
@@ -181,10 +189,37 @@ TEST(ContractValidatorTest, BadLiteralsAndInapplicableChecksAreContractErrors) {
     EXPECT_NE(validator.status().message().find(bad.expected), std::string::npos)
         << validator.status().message();
   }
-  auto expression = ContractValidator::Make(
-      ParseTable("tables:\n  t:\n    checks:\n      expression: amount > 0\n"), OrderSchema());
-  EXPECT_EQ(expression.status().code(), StatusCode::kNotSupported);
-  EXPECT_NE(expression.status().message().find("c.yaml:4"), std::string::npos);
+}
+
+// SQL CHECK semantics: FALSE fails, TRUE and NULL pass; samples show the columns read.
+TEST(ContractValidatorTest, ExpressionChecksRunOnTheEngine) {
+  auto validator = MakeValidator(
+      "tables:\n  orders:\n    key: id\n    checks:\n"
+      "      expression:\n"
+      "        - amount >= 0 AND amount < 1000.00\n"
+      "        - \"status IN ('new', 'paid') OR email LIKE '%@y.io'\"\n"
+      "        - day IS NULL OR day >= DATE '2024-01-01'\n",
+      OrderSchema());
+  ASSERT_NE(validator, nullptr);
+  ASSERT_TRUE(validator->Consume(OrderBatch()).ok());
+  auto report = validator->Finish();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  SCOPED_TRACE(report->ToText());
+  ASSERT_EQ(report->failures.size(), 3u);
+  // amount: -0.01 fails, 100000.00 fails the upper bound, NULL (row 3) passes.
+  EXPECT_EQ(report->failures[0].check, "expression");
+  EXPECT_EQ(report->failures[0].column, "");
+  EXPECT_EQ(report->failures[0].detail, "amount >= 0 AND amount < 1000.00");
+  EXPECT_EQ(report->failures[0].failure_count, 2);
+  EXPECT_EQ(report->failures[0].samples[0].key, "2");
+  EXPECT_EQ(report->failures[0].samples[0].value, "{\"amount\": \"-0.01\"}");
+  // status: "lost" (email b@y.io) passes through the LIKE; "shipped" with c@z.io fails.
+  EXPECT_EQ(report->failures[1].failure_count, 1);
+  EXPECT_EQ(report->failures[1].samples[0].value,
+            "{\"status\": \"shipped\", \"email\": \"c@z.io\"}");
+  // day: 2023-12-31 fails; NULL passes.
+  EXPECT_EQ(report->failures[2].failure_count, 1);
+  EXPECT_EQ(report->failures[2].samples[0].key, "2");
 }
 
 TEST(ContractValidatorTest, UniqueCombinationIgnoresRowsWithNulls) {
@@ -211,46 +246,53 @@ TEST(ContractValidatorTest, UniqueCombinationIgnoresRowsWithNulls) {
   EXPECT_EQ(report->failures[0].samples[0].key, "2");  // row number without a key column
 }
 
-// Many duplicates under a tiny budget: counts must equal the in-memory answer exactly.
+// Many duplicates under a tiny budget: counts must equal the in-memory answer exactly, for the
+// fixed-width path (id: BIGINT keys scattered over 64 bits, so they do not compress into runs)
+// and the generic path (name, code: strings).
 TEST(ContractValidatorTest, UniqueSpillsUnderTinyBudgetAndCountsExactly) {
-  Schema schema{{Int64Column("id"), StringColumn("code")}};
+  Schema schema{{Int64Column("id"), StringColumn("name"), StringColumn("code")}};
   const std::string yaml =
       "tables:\n  t:\n    columns:\n      id: {unique: true}\n"
-      "      code: {unique: true}\n";
+      "      name: {unique: true}\n      code: {unique: true}\n";
   for (int64_t budget : {int64_t{1} << 30, int64_t{64} << 10}) {
     ValidatorOptions options;
     options.unique_memory_bytes = budget;
     auto validator = MakeValidator(yaml, schema, options);
-    // 200,000 rows in 20 batches; id repeats every 150,000 rows (50,000 duplicates), code has
-    // 1,000 distinct values (199,000 duplicates); every 7th code is NULL (never a duplicate).
+    // 200,000 rows in 20 batches; id and name repeat every 150,000 rows (50,000 duplicates
+    // each), code has 1,000 distinct values (199,000 duplicates); every 7th code is NULL (never
+    // a duplicate).
     int64_t nulls = 0;
     for (int batch_idx = 0; batch_idx < 20; ++batch_idx) {
       ColumnBatch batch(schema);
       for (int64_t row = 0; row < 10'000; ++row) {
         int64_t n = batch_idx * 10'000 + row;
-        batch.column(0).Append<int64_t>(n % 150'000);
+        batch.column(0).Append<int64_t>(
+            static_cast<int64_t>(static_cast<uint64_t>(n % 150'000) * 0x9E3779B97F4A7C15ULL));
+        batch.column(1).AppendBytes("name-" + std::to_string(n % 150'000));
         if (n % 7 == 0) {
-          batch.column(1).AppendNull();
+          batch.column(2).AppendNull();
           ++nulls;
         } else {
-          batch.column(1).AppendBytes("code-" + std::to_string(n % 1000));
+          batch.column(2).AppendBytes("code-" + std::to_string(n % 1000));
         }
       }
       Status consumed = validator->Consume(batch);
       ASSERT_TRUE(consumed.ok()) << consumed.ToString();
     }
-    EXPECT_LE(validator->peak_unique_memory_bytes(), std::max<int64_t>(budget, 2 << 20));
+    auto report = validator->Finish();
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    // Three sets of at least 1 MiB each.
+    EXPECT_LE(validator->peak_unique_memory_bytes(), std::max<int64_t>(budget, 3 << 20));
     if (budget < (1 << 20)) {
       EXPECT_GT(validator->spilled_runs(), 2);
     } else {
       EXPECT_EQ(validator->spilled_runs(), 0);
     }
-    auto report = validator->Finish();
-    ASSERT_TRUE(report.ok()) << report.status().ToString();
-    ASSERT_EQ(report->failures.size(), 2u);
+    ASSERT_EQ(report->failures.size(), 3u);
     EXPECT_EQ(report->failures[0].failure_count, 50'000) << "budget " << budget;
+    EXPECT_EQ(report->failures[1].failure_count, 50'000) << "budget " << budget;
     // Distinct non-NULL codes: all 1,000 residues appear on non-multiples of 7.
-    EXPECT_EQ(report->failures[1].failure_count, 200'000 - nulls - 1000) << "budget " << budget;
+    EXPECT_EQ(report->failures[2].failure_count, 200'000 - nulls - 1000) << "budget " << budget;
     EXPECT_EQ(report->failures[0].samples.size(), 5u);
   }
 }
@@ -306,6 +348,39 @@ TEST(ContractValidatorTest, DecimalInFixedLenByteArrayAndUnsigned) {
   EXPECT_EQ(report->failures[1].check, "max");
   EXPECT_EQ(report->failures[2].column, "u");
   EXPECT_EQ(report->failures[2].samples[0].value, "\"18446744073709551615\"");
+}
+
+// Range checks on signed integers near the int64 limits, with bounds beyond them, and a NULL
+// whose slot holds a value outside the range (NULL passes).
+TEST(ContractValidatorTest, IntegerRangesAtTheLimits) {
+  Schema schema{{Int64Column("a"), Int64Column("b"), Int64Column("c"), Int64Column("d"),
+                 ColumnSchema{"e", PhysicalType::kInt32, 0, true, LogicalType::None()}}};
+  ColumnBatch batch(schema);
+  const int64_t values[] = {INT64_MIN, -1, 0, INT64_MAX};
+  for (int64_t value : values) {
+    for (int col = 0; col < 4; ++col) batch.column(col).Append<int64_t>(value);
+    batch.column(4).Append<int32_t>(static_cast<int32_t>(value >> 32));
+  }
+  for (int col = 0; col < 5; ++col) batch.column(col).AppendNull();
+  auto validator = MakeValidator(
+      "tables:\n  t:\n    columns:\n"
+      "      a: {min: -1}\n"
+      "      b: {max: 9223372036854775807, max_exclusive: true}\n"
+      "      c: {min: 9223372036854775807, min_exclusive: true}\n"
+      "      d: {max: -9223372036854775809}\n"
+      "      e: {min: -1, max: 0, max_exclusive: true}\n",
+      schema);
+  ASSERT_TRUE(validator->Consume(batch).ok());
+  auto report = validator->Finish();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  SCOPED_TRACE(report->ToText());
+  EXPECT_EQ(CountOf(*report, "a", "min"), 1);  // INT64_MIN
+  EXPECT_EQ(CountOf(*report, "b", "max"), 1);  // INT64_MAX
+  EXPECT_EQ(CountOf(*report, "c", "min"), 4);  // nothing is above INT64_MAX
+  EXPECT_EQ(CountOf(*report, "d", "max"), 4);  // nothing is below INT64_MIN
+  // e holds INT32_MIN (fails min -1), -1, 0 (fails max 0 exclusive) and INT32_MAX (fails max).
+  EXPECT_EQ(CountOf(*report, "e", "min"), 1);
+  EXPECT_EQ(CountOf(*report, "e", "max"), 2);
 }
 
 TEST(ContractValidatorTest, CastStatsFlowIntoTheReport) {

@@ -56,6 +56,20 @@ inline uint64_t HashBytes(const uint8_t* data, size_t size) {
 
 inline uint32_t TagOf(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
 
+// Equality of two byte strings of the same `size`. Dictionary values are mostly short codes and
+// names: comparing them with two overlapping word loads avoids a memcmp call per lookup.
+inline bool SameBytes(const char* lhs, const char* rhs, size_t size) {
+  if (size >= 8 && size <= 16) {
+    return LoadLE<uint64_t>(lhs) == LoadLE<uint64_t>(rhs) &&
+           LoadLE<uint64_t>(lhs + size - 8) == LoadLE<uint64_t>(rhs + size - 8);
+  }
+  if (size >= 4 && size < 8) {
+    return LoadLE<uint32_t>(lhs) == LoadLE<uint32_t>(rhs) &&
+           LoadLE<uint32_t>(lhs + size - 4) == LoadLE<uint32_t>(rhs + size - 4);
+  }
+  return std::memcmp(lhs, rhs, size) == 0;
+}
+
 }  // namespace
 
 DictionaryEncoder::DictionaryEncoder(PhysicalType type, int32_t type_length)
@@ -171,7 +185,7 @@ void DictionaryEncoder::PutByteArrays(const ColumnVector& col, int64_t begin, in
         if (slot.tag == tag) {
           const char* entry = plain_.data() + entry_offsets_[slot.index_plus_one - 1];
           if (LoadLE<uint32_t>(entry) == value.size() &&
-              std::memcmp(entry + 4, value.data(), value.size()) == 0) {
+              SameBytes(entry + 4, value.data(), value.size())) {
             indices->push_back(slot.index_plus_one - 1);
             break;
           }

@@ -41,22 +41,45 @@ void BackgroundFileWriter::WorkerLoop() {
   }
 }
 
-Status BackgroundFileWriter::WriteBatch(const ColumnBatch& batch) {
+Status BackgroundFileWriter::AcquireSlot(ColumnBatch* slot) {
   std::unique_lock<std::mutex> lock(mu_);
   cv_.wait(lock, [this] { return !error_.ok() || queue_.size() + (busy_ ? 1 : 0) < kQueueDepth; });
   if (!error_.ok()) return error_;
-  ColumnBatch slot;
   if (!free_.empty()) {
-    slot = std::move(free_.back());
+    *slot = std::move(free_.back());
     free_.pop_back();
   }
-  lock.unlock();
-  // Copy outside the lock; vector assignment reuses the recycled buffer's capacity.
-  slot = batch;
-  lock.lock();
-  rows_accepted_ += batch.num_rows();
+  return Status::OK();
+}
+
+void BackgroundFileWriter::Enqueue(ColumnBatch slot, int64_t rows) {
+  std::lock_guard<std::mutex> lock(mu_);
+  rows_accepted_ += rows;
   queue_.push_back(std::move(slot));
   cv_.notify_all();
+}
+
+Status BackgroundFileWriter::WriteBatch(const ColumnBatch& batch) {
+  ColumnBatch slot;
+  SLUICE_RETURN_IF_ERROR(AcquireSlot(&slot));
+  // Copy outside the lock; vector assignment reuses the recycled buffer's capacity.
+  slot = batch;
+  Enqueue(std::move(slot), batch.num_rows());
+  return Status::OK();
+}
+
+Status BackgroundFileWriter::WriteOwnedBatch(ColumnBatch* batch) {
+  ColumnBatch slot;
+  SLUICE_RETURN_IF_ERROR(AcquireSlot(&slot));
+  const int64_t rows = batch->num_rows();
+  if (slot.num_columns() == batch->num_columns()) {
+    // A recycled buffer of this writer has the same columns: hand it back to the producer and
+    // queue the filled batch itself, so no value is copied.
+    std::swap(slot, *batch);
+  } else {
+    slot = *batch;  // the first kQueueDepth batches: no buffer to recycle yet
+  }
+  Enqueue(std::move(slot), rows);
   return Status::OK();
 }
 

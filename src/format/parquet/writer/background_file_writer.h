@@ -27,6 +27,10 @@ class BackgroundFileWriter final : public ParquetFileWriter {
   ~BackgroundFileWriter() override;
 
   Status WriteBatch(const ColumnBatch& batch) override;
+  Status WriteOwnedBatch(ColumnBatch* batch) override;
+  void SetKeyValueMetadata(const std::string& key, const std::string& value) override {
+    inner_->SetKeyValueMetadata(key, value);  // the worker never reads metadata: no race
+  }
   Status FlushRowGroup() override;
   Status Close() override;
   void Abort() override;
@@ -42,6 +46,9 @@ class BackgroundFileWriter final : public ParquetFileWriter {
   static constexpr size_t kQueueDepth = 2;
 
   void WorkerLoop();
+  /// Waits for a free queue slot and takes a recycled buffer, if any; returns the sticky error.
+  Status AcquireSlot(ColumnBatch* slot);
+  void Enqueue(ColumnBatch slot, int64_t rows);
   /// Waits until the worker is idle with an empty queue; returns the sticky error.
   Status Drain();
   void StopWorker();

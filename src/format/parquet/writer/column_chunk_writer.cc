@@ -36,6 +36,7 @@ ColumnChunkWriter::ColumnChunkWriter(const ColumnSchema& column,
       options_(options),
       codec_(codec),
       codec_id_(codec_id),
+      chunk_codec_(codec_id),
       mode_(DictionaryAllowed(column, options) ? Mode::kDictionary : Mode::kFallback),
       pending_values_(column.physical, column.type_length),
       page_stats_(column),
@@ -56,6 +57,8 @@ void ColumnChunkWriter::Reset() {
     }
   }
   dictionary_checked_ = false;
+  chunk_codec_ = codec_id_;
+  codec_decided_ = false;
   def_levels_.Reset();
   pending_indices_.clear();
   pending_values_.Clear();
@@ -277,11 +280,21 @@ Status ColumnChunkWriter::CompressAndAppendPage(PageType type, const std::string
                                                 int32_t num_values, Encoding encoding,
                                                 std::string* dest) {
   const std::string* payload = &body;
-  if (codec_id_ != CompressionCodec::UNCOMPRESSED) {
+  if (chunk_codec_ != CompressionCodec::UNCOMPRESSED) {
     scratch_compressed_.clear();
     SLUICE_RETURN_IF_ERROR(codec_->Compress(reinterpret_cast<const uint8_t*>(body.data()),
                                             body.size(), &scratch_compressed_));
     payload = &scratch_compressed_;
+    if (!codec_decided_ && type == PageType::DATA_PAGE) {
+      // The first data page decides for the whole chunk (one codec per chunk); a dictionary
+      // page always comes after a data page here, so it follows the decision.
+      codec_decided_ = true;
+      if (options_.skip_incompressible_columns && static_cast<double>(scratch_compressed_.size()) >
+                                                      0.97 * static_cast<double>(body.size())) {
+        chunk_codec_ = CompressionCodec::UNCOMPRESSED;
+        payload = &body;
+      }
+    }
   }
   if (body.size() > INT32_MAX || payload->size() > INT32_MAX) {
     return Status::InvalidArgument("column '" + column_.name +
@@ -342,7 +355,7 @@ void ColumnChunkWriter::FillMetadata(int64_t chunk_offset, ColumnChunk* out) con
   meta.type = static_cast<Type>(column_.physical);
   meta.encodings = encodings_;
   meta.path_in_schema = {column_.name};
-  meta.codec = codec_id_;
+  meta.codec = chunk_codec_;
   meta.num_values = chunk_rows_;
   meta.total_uncompressed_size = total_uncompressed_;
   meta.total_compressed_size = static_cast<int64_t>(dictionary_page_.size() + data_pages_.size());

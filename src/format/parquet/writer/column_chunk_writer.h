@@ -84,6 +84,10 @@ class ColumnChunkWriter {
   const ParquetWriterOptions& options_;
   Codec* codec_;
   CompressionCodec codec_id_;
+  // The codec this column chunk actually uses: codec_id_, or UNCOMPRESSED once the first data
+  // page showed the data does not compress (skip_incompressible_columns).
+  CompressionCodec chunk_codec_;
+  bool codec_decided_ = false;
   Mode mode_;
 
   // State of the page being filled.

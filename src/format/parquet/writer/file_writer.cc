@@ -170,6 +170,16 @@ class FileWriterImpl final : public ParquetFileWriter {
     return Status::OK();
   }
 
+  void SetKeyValueMetadata(const std::string& key, const std::string& value) override {
+    for (auto& entry : options_.key_value_metadata) {
+      if (entry.first == key) {
+        entry.second = value;
+        return;
+      }
+    }
+    options_.key_value_metadata.emplace_back(key, value);
+  }
+
   Status Close() override {
     SLUICE_RETURN_IF_ERROR(CheckUsable());
     SLUICE_RETURN_IF_ERROR(FlushRowGroup());

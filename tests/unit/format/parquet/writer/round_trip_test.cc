@@ -2,11 +2,14 @@
 // commit/abort rule and footer facts (statistics, encodings, key/value metadata).
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "common/value_format.h"
+#include "format/parquet/thrift/file_metadata.h"
 #include "sluice/parquet_reader.h"
 #include "sluice/parquet_writer.h"
 #include "support/all_types.h"
@@ -331,5 +334,63 @@ TEST_F(RoundTripTest, CorruptionIsDetected) {
   }
 }
 
+// Codec of each column chunk of row group 0, read from the file's footer.
+std::vector<parquet::CompressionCodec> ChunkCodecs(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  uint32_t footer_size = 0;
+  std::memcpy(&footer_size, bytes.data() + bytes.size() - 8, 4);
+  size_t footer_start = bytes.size() - 8 - footer_size;
+  auto meta =
+      parquet::ParseFileMetaData(reinterpret_cast<const uint8_t*>(bytes.data()) + footer_start,
+                                 footer_size, static_cast<int64_t>(footer_start));
+  std::vector<parquet::CompressionCodec> out;
+  if (!meta.ok()) return out;
+  for (const auto& chunk : meta->row_groups.at(0).columns) out.push_back(chunk.meta_data->codec);
+  return out;
+}
+
+// Random 64-bit values do not compress: their chunk is stored UNCOMPRESSED (the codec would cost
+// every writer and reader CPU for nothing) while a repetitive column keeps zstd; both read back.
+TEST_F(RoundTripTest, IncompressibleColumnsAreStoredUncompressed) {
+  Schema schema;
+  schema.columns.push_back(
+      {"noise", PhysicalType::kInt64, 0, false, LogicalType::Integer(64, true)});
+  schema.columns.push_back({"text", PhysicalType::kByteArray, 0, false, LogicalType::String()});
+  for (bool skip : {true, false}) {
+    SCOPED_TRACE(skip ? "skip on" : "skip off");
+    ParquetWriterOptions options;
+    options.compression = Compression::kZstd;
+    options.enable_dictionary = false;
+    options.skip_incompressible_columns = skip;
+    std::string path = Path(skip ? "skip.parquet" : "noskip.parquet");
+    auto writer = ParquetFileWriter::Open(path, schema, options);
+    ASSERT_TRUE(writer.ok());
+    ColumnBatch batch(schema);
+    uint64_t state = 88172645463325252ull;
+    for (int row = 0; row < 20000; ++row) {
+      state ^= state << 13;
+      state ^= state >> 7;
+      state ^= state << 17;
+      batch.column(0).Append(static_cast<int64_t>(state));
+      batch.column(1).AppendBytes("the same sentence, again and again " + std::to_string(row % 7));
+    }
+    ASSERT_TRUE((*writer)->WriteBatch(batch).ok());
+    ASSERT_TRUE((*writer)->Close().ok());
+    std::vector<parquet::CompressionCodec> codecs = ChunkCodecs(path);
+    ASSERT_EQ(codecs.size(), 2u);
+    EXPECT_EQ(codecs[0],
+              skip ? parquet::CompressionCodec::UNCOMPRESSED : parquet::CompressionCodec::ZSTD);
+    EXPECT_EQ(codecs[1], parquet::CompressionCodec::ZSTD);
+    auto reader = ParquetFileReader::Open(path);
+    ASSERT_TRUE(reader.ok());
+    auto back = (*reader)->ReadRowGroup(0, {0, 1});
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    ASSERT_EQ(back->num_rows(), 20000);
+    for (int64_t row = 0; row < 20000; row += 997) {
+      EXPECT_EQ(Row(schema, *back, row), Row(schema, batch, row));
+    }
+  }
+}
 }  // namespace
 }  // namespace sluice

@@ -1,0 +1,16 @@
+// Checks of `sluice run --shard I/N` and `sluice plan --save` against a pipeline (see
+// runner/shard.h for how shards split a table and docs/airflow.md for how to run them).
+#pragma once
+
+#include "runner/pipeline/pipeline_config.h"
+#include "runner/pipeline/pipeline_runner.h"
+#include "sluice/status.h"
+
+namespace sluice::runner::pipeline {
+
+/// kNotSupported for an s3:// or gs:// destination (shards share the destination's state, which
+/// only a local or network-mounted directory holds today); kInvalidArgument for --shard with
+/// --fresh or --transforms-only. OK when neither option is used.
+Status CheckShardOptions(const PipelineConfig& config, const RunOptions& options);
+
+}  // namespace sluice::runner::pipeline
