@@ -45,9 +45,8 @@ Status ChunkUploader::Enqueue(const std::string& file, int64_t bytes, const std:
   auto has_room = [&] { return spool_bytes_ + bytes + reserve <= max_local_bytes_; };
   if (max_local_bytes_ > 0 && spool_bytes_ > 0 && !has_room()) {
     ++stats_.waits;
-    changed_.wait(lock, [&] {
-      return !error_.ok() || stopping_ || spool_bytes_ == 0 || has_room();
-    });
+    changed_.wait(lock,
+                  [&] { return !error_.ok() || stopping_ || spool_bytes_ == 0 || has_room(); });
     if (!error_.ok()) return error_;
   }
   queue_.push_back({file, bytes, sha256, record});
@@ -136,8 +135,7 @@ Status ChunkUploader::Upload(const Item& item) {
   }
   // The chunk's record rides on the part as metadata: no extra request per chunk.
   const ChunkRecord& record = item.record;
-  std::string record_meta =
-      record.compact.empty() ? "" : storage::Base64Encode(record.compact);
+  std::string record_meta = record.compact.empty() ? "" : storage::Base64Encode(record.compact);
   if (record_meta.size() > kMaxMetadataValue) record_meta.clear();
   bool record_stored = record.full.empty() || !record_meta.empty();
   if (maybe_stored) {
@@ -145,9 +143,9 @@ Status ChunkUploader::Upload(const Item& item) {
     if (head.ok() && head->size == item.bytes && head->sha256_hex == item.sha256) {
       skipped = true;
       auto found = head->metadata.find(kChunkRecordMetadata);
-      record_stored = record.full.empty() ||
-                      (!record_meta.empty() && found != head->metadata.end() &&
-                       found->second == record_meta);
+      record_stored =
+          record.full.empty() ||
+          (!record_meta.empty() && found != head->metadata.end() && found->second == record_meta);
     }
   }
   if (!skipped) {
@@ -163,10 +161,9 @@ Status ChunkUploader::Upload(const Item& item) {
   if (!record_stored) {
     // Too long for metadata, or an identical part stored by another run carries that run's
     // record: ours goes into an object of its own.
-    SLUICE_RETURN_IF_ERROR(store_
-                               ->Put(record.object_key, record.full,
-                                     PutOptions{.content_type = "application/json"})
-                               .status());
+    SLUICE_RETURN_IF_ERROR(
+        store_->Put(record.object_key, record.full, PutOptions{.content_type = "application/json"})
+            .status());
   }
   // Verified (or already there): the spool copy is no longer needed.
   if (::unlink(local.c_str()) != 0 && errno != ENOENT) {

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <cstdlib>  // TMP-BENCH
 #include <filesystem>
 #include <mutex>
 #include <ostream>
@@ -254,8 +253,7 @@ Result<TableTransformFactory> MakeValidationFactory(const ValidationConfig& conf
   std::string section = config.contract_table;
   std::ostream* text = config.report_text;
   bool mismatch_is_config_error = config.schema_mismatch_is_config_error;
-  bool background =
-      config.background_checks && std::getenv("SLUICE_TMP_INLINE_CHECKS") == nullptr;  // TMP-BENCH
+  bool background = config.background_checks;
   return TableTransformFactory(
       [shared, given, cli_casts, section, text, mismatch_is_config_error, background](
           const mysql::ResolvedSource& source,

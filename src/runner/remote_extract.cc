@@ -58,8 +58,8 @@ Result<std::string> MakeTemporarySpool() {
 // bytes per value, so short names, and only the state's first 16 hex digits): what extract_job's
 // progress line needs beyond what the object tells (size, sha256).
 json CompactRecord(const ChunkResult& chunk, const std::string& fingerprint) {
-  json out = {{"c", chunk.index},      {"f", chunk.file},       {"k", chunk.key_range},
-              {"r", chunk.rows},       {"z", chunk.zero_dates}, {"s", fingerprint.substr(0, 16)}};
+  json out = {{"c", chunk.index}, {"f", chunk.file},       {"k", chunk.key_range},
+              {"r", chunk.rows},  {"z", chunk.zero_dates}, {"s", fingerprint.substr(0, 16)}};
   // An ordered pass resumes by the chain of committed key ranges.
   if (chunk.range) out["g"] = {chunk.range->lo, chunk.range->hi, chunk.range->null_keys};
   return out;
@@ -98,8 +98,8 @@ Result<std::unique_ptr<RemoteExtract>> RemoteExtract::Begin(const RemoteExtractO
   }
   // The first request: bad credentials or a missing bucket fail here, before any extraction.
   SLUICE_ASSIGN_OR_RETURN(
-      self->base_, storage::ObserveManifest(
-                       self->store_.get(), storage::JoinKey(self->name_, storage::kManifestName)));
+      self->base_, storage::ObserveManifest(self->store_.get(),
+                                            storage::JoinKey(self->name_, storage::kManifestName)));
   if (remote.spool.empty()) {
     SLUICE_ASSIGN_OR_RETURN(self->spool_, MakeTemporarySpool());
     self->temporary_spool_ = true;
@@ -198,7 +198,8 @@ Status RemoteExtract::Restore() {
 
 // The resume records stored as metadata of `keys`, as progress lines (HEAD requests on a few
 // threads: this runs only when a rerun restores an interrupted upload).
-Result<std::vector<std::string>> RemoteExtract::RecordsOfParts(const std::vector<std::string>& keys) {
+Result<std::vector<std::string>> RemoteExtract::RecordsOfParts(
+    const std::vector<std::string>& keys) {
   std::vector<std::string> out(keys.size());
   std::atomic<size_t> next{0};
   std::mutex mutex;
@@ -276,6 +277,10 @@ Result<std::string> RemoteExtract::Publish(const ExtractSummary& summary) {
   publish.delete_local = true;
   publish.base = base_;
   publish.verified = uploader_->verified();
+  // Deletable after the commit: what was stored when this run began, and its own uploads.
+  publish.stale_candidates.emplace();
+  for (const auto& [key, size] : *sizes_) publish.stale_candidates->insert(key);
+  for (const auto& [key, sha] : publish.verified) publish.stale_candidates->insert(key);
   publish.on_warning = [this](const std::string& text) { Log("warning: " + text); };
   auto published = storage::PublishTable(store_.get(), summary.table_dir, name_, publish);
   if (IsConflict(published.status())) {

@@ -89,7 +89,7 @@ class RemoteExtract {
   int64_t restored_chunks_ = 0;
   std::unique_ptr<ChunkUploader> uploader_;
   std::mutex mutex_;
-  std::optional<std::string> fingerprint_;              // guarded by mutex_
+  std::optional<std::string> fingerprint_;  // guarded by mutex_
   // Remote key -> size when the run began (one listing, by Begin()); read-only afterwards.
   std::optional<std::map<std::string, int64_t>> sizes_;
 };

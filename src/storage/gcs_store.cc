@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "common/crc32c.h"
 #include "common/redact.h"
@@ -214,8 +216,16 @@ class GcsStore final : public ObjectStore {
   }
 
   // `path_or_url` is either a path below the endpoint or an absolute session URL.
+  using BodyReader = std::function<Result<size_t>(int64_t offset, char* buffer, size_t max)>;
+  /// A request body pulled piece by piece (HttpRequest::read_body).
+  struct Streamed {
+    BodyReader read;
+    int64_t size = 0;
+  };
+
   Result<HttpResponse> Send(const std::string& method, const std::string& path_or_url,
-                            const Headers& headers, std::string_view body) {
+                            const Headers& headers, std::string_view body,
+                            const Streamed* streamed = nullptr) {
     for (int auth_attempt = 0;; ++auth_attempt) {
       HttpRequest request;
       request.method = method;
@@ -224,6 +234,10 @@ class GcsStore final : public ObjectStore {
       SLUICE_ASSIGN_OR_RETURN(std::string token, tokens_->Token());
       if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
       request.body = body;
+      if (streamed != nullptr) {
+        request.read_body = streamed->read;
+        request.body_size = streamed->size;
+      }
       requests_.fetch_add(1);
       SLUICE_ASSIGN_OR_RETURN(auto response, http_->Send(request));
       // One refresh on 401: the token may have been revoked or expired early.
@@ -353,21 +367,42 @@ class GcsStore final : public ObjectStore {
   Status PutMultipartRelated(std::string_view key, const UploadSource& source,
                              const PutOptions& options, const std::string& sha, uint32_t crc,
                              const std::string& md5_hex, ObjectInfo* info) {
-    std::string data;
-    SLUICE_RETURN_IF_ERROR(source.ReadAt(0, source.size(), &data));
-    std::string boundary = kBoundaryBase;
-    while (data.find(boundary) != std::string::npos) boundary += "x";
-    std::string body = "--" + boundary +
-                       "\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n" +
-                       Metadata(key, options, sha, crc, md5_hex).dump() + "\r\n--" + boundary +
-                       "\r\nContent-Type: " + options.content_type + "\r\n\r\n";
-    body += data;
-    body += "\r\n--" + boundary + "--\r\n";
-    std::string().swap(data);
+    // The body is [metadata part header][the file][closing boundary], streamed from the source
+    // so a part file is never held in memory. A random boundary cannot occur in the data by
+    // chance (2^-128).
+    std::random_device random;
+    char suffix[33];
+    std::snprintf(suffix, sizeof(suffix), "%08x%08x%08x%08x", random(), random(), random(),
+                  random());
+    const std::string boundary = std::string(kBoundaryBase) + suffix;
+    const std::string head = "--" + boundary +
+                             "\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n" +
+                             Metadata(key, options, sha, crc, md5_hex).dump() + "\r\n--" +
+                             boundary + "\r\nContent-Type: " + options.content_type + "\r\n\r\n";
+    const std::string tail = "\r\n--" + boundary + "--\r\n";
+    const int64_t head_size = static_cast<int64_t>(head.size());
+    const int64_t data_end = head_size + source.size();
+    BodyReader read = [&](int64_t offset, char* buffer, size_t max) -> Result<size_t> {
+      if (offset < head_size) {
+        size_t count = std::min<size_t>(max, static_cast<size_t>(head_size - offset));
+        std::copy_n(head.data() + offset, count, buffer);
+        return count;
+      }
+      if (offset < data_end) {
+        return source.ReadInto(offset - head_size, buffer,
+                               std::min<size_t>(max, static_cast<size_t>(data_end - offset)));
+      }
+      size_t from = static_cast<size_t>(offset - data_end);
+      size_t count = std::min(max, tail.size() - std::min(from, tail.size()));
+      std::copy_n(tail.data() + from, count, buffer);
+      return count;
+    };
+    Streamed body{read, data_end + static_cast<int64_t>(tail.size())};
     return retrier_.Run([&](int) -> Status {
       SLUICE_ASSIGN_OR_RETURN(
-          auto response, Send("POST", UploadPath("multipart", options),
-                              {{"Content-Type", "multipart/related; boundary=" + boundary}}, body));
+          auto response,
+          Send("POST", UploadPath("multipart", options),
+               {{"Content-Type", "multipart/related; boundary=" + boundary}}, {}, &body));
       SLUICE_RETURN_IF_ERROR(Check(response, key));
       json object = json::parse(response.body, nullptr, false);
       if (!object.is_object())

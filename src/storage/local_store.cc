@@ -152,9 +152,9 @@ class LocalStore final : public ObjectStore {
         return current.status();
       }
       if (!current.ok() || current->version() != options.if_match) {
-        return Status::InvalidArgument("conflict: " + DisplayName(key) + " changed (expected version " +
-                                       options.if_match + ", found " +
-                                       (current.ok() ? current->version() : "none") + ")");
+        return Status::InvalidArgument(
+            "conflict: " + DisplayName(key) + " changed (expected version " + options.if_match +
+            ", found " + (current.ok() ? current->version() : "none") + ")");
       }
     }
     // if_absent: commit (fsync) under a private name first, then link() it to the final name;

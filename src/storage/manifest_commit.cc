@@ -34,8 +34,8 @@ Result<CommitResult> CommitManifest(ObjectStore* store, const std::string& manif
   if (status.code() == StatusCode::kNotSupported) {
     result.conditional = false;
     if (warn) {
-      warn(store->DisplayName(manifest_key) +
-           ": the store does not support conditional writes (" + status.message() +
+      warn(store->DisplayName(manifest_key) + ": the store does not support conditional writes (" +
+           status.message() +
            "); a run publishing this table at the same moment would not be detected");
     }
     SLUICE_ASSIGN_OR_RETURN(ManifestVersion now, ObserveManifest(store, manifest_key));

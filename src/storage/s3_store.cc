@@ -334,7 +334,8 @@ class S3Store final : public ObjectStore {
       if (!md5_raw.empty()) headers.emplace_back("Content-MD5", Base64Encode(md5_raw));
       AddMetadata(options, &headers);
       if (options.if_absent) headers.emplace_back("If-None-Match", "*");
-      if (!options.if_match.empty()) headers.emplace_back("If-Match", "\"" + options.if_match + "\"");
+      if (!options.if_match.empty())
+        headers.emplace_back("If-Match", "\"" + options.if_match + "\"");
       // The body is streamed from the source: a part file is never held in memory.
       SLUICE_ASSIGN_OR_RETURN(auto response,
                               Send("PUT", FullKey(key), {}, headers, {}, sha, &source));

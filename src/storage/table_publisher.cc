@@ -156,9 +156,8 @@ std::string RemoteManifest(json manifest, const std::vector<PublishItem>& items)
 // Uploads one item unless the store already has it (name, size and sha256); returns whether
 // it was skipped.
 Result<bool> UploadItem(ObjectStore* store, const std::map<std::string, ObjectInfo>& remote,
-                        const std::map<std::string, std::string>& verified,
-                        const std::string& key, const std::string& local,
-                        const ManifestFile& file) {
+                        const std::map<std::string, std::string>& verified, const std::string& key,
+                        const std::string& local, const ManifestFile& file) {
   auto known = verified.find(key);
   if (known != verified.end() && known->second == file.sha256) return true;
   auto found = remote.find(key);
@@ -175,8 +174,8 @@ Result<bool> UploadItem(ObjectStore* store, const std::map<std::string, ObjectIn
   SLUICE_RETURN_IF_ERROR(source->Digest(nullptr, &sha256, nullptr));
   if (source->size() != file.bytes || sha256 != file.sha256) {
     return Status::Corruption(local + ": size/sha256 (" + std::to_string(source->size()) + ", " +
-                              sha256 + ") differ from the manifest (" +
-                              std::to_string(file.bytes) + ", " + file.sha256 + ")");
+                              sha256 + ") differ from the manifest (" + std::to_string(file.bytes) +
+                              ", " + file.sha256 + ")");
   }
   PutOptions put;
   put.sha256_hex = file.sha256;
@@ -190,8 +189,10 @@ Result<bool> UploadItem(ObjectStore* store, const std::map<std::string, ObjectIn
 
 // Every key the commit will list must be stored with its size (a concurrent publisher's
 // cleanup could have removed one since it was uploaded).
-Status CheckStored(ObjectStore* store, const std::string& list_prefix,
-                   const std::map<std::string, int64_t>& expected) {
+// Returns the listing (key -> size), from which the cleanup after the commit works.
+Result<std::map<std::string, int64_t>> CheckStored(ObjectStore* store,
+                                                   const std::string& list_prefix,
+                                                   const std::map<std::string, int64_t>& expected) {
   SLUICE_ASSIGN_OR_RETURN(auto listed, store->List(list_prefix));
   std::map<std::string, int64_t> sizes;
   for (const auto& info : listed) sizes[info.key] = info.size;
@@ -203,7 +204,7 @@ Status CheckStored(ObjectStore* store, const std::string& list_prefix,
                                  "manifest commit (another run cleaning up the table?)");
     }
   }
-  return Status::OK();
+  return sizes;
 }
 
 // Keys a (winning) manifest lists.
@@ -261,8 +262,7 @@ Result<std::vector<std::string>> UploadValidationFiles(ObjectStore* store,
   for (const auto& item : items) {
     std::string key = JoinKey(remote_prefix, PublishedName(item.file.file, item.file.sha256));
     SLUICE_RETURN_IF_ERROR(
-        UploadItem(store, {}, {}, key, local_table_dir + "/" + item.file.file, item.file)
-            .status());
+        UploadItem(store, {}, {}, key, local_table_dir + "/" + item.file.file, item.file).status());
     keys.push_back(key);
   }
   return keys;
@@ -300,9 +300,26 @@ Result<PublishReport> PublishTable(ObjectStore* store, const std::string& local_
     ++report.pending_aborted;
   }
 
-  SLUICE_ASSIGN_OR_RETURN(auto remote_list, store->List(list_prefix));
+  // What is stored already decides what to skip; not needed when the caller verified every
+  // file in this run (RemoteExtract's uploader): one request less at the tail of the run.
   std::map<std::string, ObjectInfo> remote;
-  for (auto& info : remote_list) remote[info.key] = std::move(info);
+  bool all_verified = true;
+  for (const auto& item : items) {
+    auto known = options.verified.find(
+        JoinKey(remote_prefix, PublishedName(item.file.file, item.file.sha256)));
+    all_verified =
+        all_verified && known != options.verified.end() && known->second == item.file.sha256;
+  }
+  if (!all_verified || !options.stale_candidates) {
+    SLUICE_ASSIGN_OR_RETURN(auto remote_list, store->List(list_prefix));
+    for (auto& info : remote_list) remote[info.key] = std::move(info);
+  }
+  std::set<std::string> candidates;
+  if (options.stale_candidates) {
+    candidates = *options.stale_candidates;
+  } else {
+    for (const auto& [key, info] : remote) candidates.insert(key);
+  }
 
   std::atomic<size_t> next{0};
   std::mutex mutex;
@@ -357,12 +374,16 @@ Result<PublishReport> PublishTable(ObjectStore* store, const std::string& local_
     if (item.part) report.keys.push_back(key);
   }
   Status status = first_error;
-  if (status.ok()) status = CheckStored(store, list_prefix, expected);
+  std::map<std::string, int64_t> stored_before_commit;
+  if (status.ok()) {
+    auto checked = CheckStored(store, list_prefix, expected);
+    status = checked.status();
+    if (checked.ok()) stored_before_commit = std::move(checked).value();
+  }
   std::string remote_manifest;
   if (status.ok()) {
     remote_manifest = RemoteManifest(json::parse(manifest_text), items);
-    auto committed =
-        CommitManifest(store, manifest_key, remote_manifest, base, options.on_warning);
+    auto committed = CommitManifest(store, manifest_key, remote_manifest, base, options.on_warning);
     status = committed.status();
     if (committed.ok()) report.conditional = committed->conditional;
   }
@@ -381,10 +402,9 @@ Result<PublishReport> PublishTable(ObjectStore* store, const std::string& local_
         }
       }
       if (!IsConflict(status)) {
-        status = Status::InvalidArgument("conflict: another run published " +
-                                         store->DisplayName(manifest_key) +
-                                         " while this one ran; this run published nothing (" +
-                                         status.message() + ")");
+        status = Status::InvalidArgument(
+            "conflict: another run published " + store->DisplayName(manifest_key) +
+            " while this one ran; this run published nothing (" + status.message() + ")");
       }
     }
     return status;
@@ -395,9 +415,13 @@ Result<PublishReport> PublishTable(ObjectStore* store, const std::string& local_
   auto stored = store->Get(manifest_key);
   if (!stored.ok() || *stored != remote_manifest) return report;
   expected[manifest_key] = 0;
+  // Unlisted candidates (earlier attempts, superseded runs) and in-progress records that are
+  // still stored.
+  const std::string records_prefix = JoinKey(remote_prefix, std::string(kResumeDir) + "/");
   std::vector<std::string> stale;
-  for (const auto& [key, info] : remote) {
-    if (!expected.count(key)) stale.push_back(key);
+  for (const auto& [key, size] : stored_before_commit) {
+    if (expected.count(key)) continue;
+    if (candidates.count(key) || key.rfind(records_prefix, 0) == 0) stale.push_back(key);
   }
   SLUICE_RETURN_IF_ERROR(DeleteAll(store, stale, options.parallel_files));
   report.stale_deleted = static_cast<int64_t>(stale.size());

@@ -25,6 +25,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,12 @@ struct PublishOptions {
   /// Objects (key -> sha256) the caller stored and verified already in this run: skipped
   /// without a HEAD (their presence is still checked by the listing before the commit).
   std::map<std::string, std::string> verified;
+  /// Keys that this run may delete after its commit when the manifest does not list them (what
+  /// existed when the run began, and what it uploaded itself); objects a concurrent run stored
+  /// meanwhile are then left alone, even on a store that does not enforce the commit's
+  /// precondition. Unset: what was stored when PublishTable started. In-progress records
+  /// (kResumeDir) are removed either way.
+  std::optional<std::set<std::string>> stale_candidates;
   /// Warnings (e.g. a store without conditional writes); default: dropped.
   std::function<void(const std::string&)> on_warning;
 };

@@ -85,6 +85,28 @@ TEST_F(ChunkUploaderTest, UploadsDeletesLocalAndSkipsIdenticalObjects) {
   EXPECT_TRUE(fs::is_empty(root_ + "/spool/t"));
 }
 
+// A part already stored (identical bytes) without this run's resume record: the record is
+// written as an object of its own (the local store keeps no metadata, like a part stored by
+// another run with another record).
+TEST_F(ChunkUploaderTest, RecordOfAnAlreadyStoredPartGoesIntoItsOwnObject) {
+  std::string sha = MakeFile("part-00000.parquet", 1000, 'a');
+  {
+    ChunkUploader first(store_.get(), root_ + "/spool/t", "t", 0);
+    ASSERT_TRUE(first.Enqueue("part-00000.parquet", 1000, sha).ok());
+    ASSERT_TRUE(first.Finish().ok());
+  }
+  EXPECT_EQ(store_->Head("t/_sluice/chunks/part-00000.json").status().code(),
+            StatusCode::kNotFound);
+  MakeFile("part-00000.parquet", 1000, 'a');
+  ChunkUploader again(store_.get(), root_ + "/spool/t", "t", 0);
+  ChunkRecord record{"{\"c\":0}", "{\"chunk\":0}", "t/_sluice/chunks/part-00000.json"};
+  ASSERT_TRUE(again.Enqueue("part-00000.parquet", 1000, sha, record).ok());
+  ASSERT_TRUE(again.Finish().ok());
+  EXPECT_EQ(again.stats().files_skipped, 1);
+  EXPECT_EQ(ReadRemote("t/_sluice/chunks/part-00000.json"), "{\"chunk\":0}");
+  EXPECT_EQ(again.verified().size(), 1u);
+}
+
 TEST_F(ChunkUploaderTest, BoundedSpoolMakesEnqueueWaitButNeverDeadlocks) {
   // 2,500-byte limit, 1,000-byte files: at most two queued at once; a 10,000-byte file (larger
   // than the whole limit) is still accepted once the spool is empty.

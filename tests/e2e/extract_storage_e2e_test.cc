@@ -211,7 +211,8 @@ TEST_P(ExtractStorageE2eTest, ValidationReportAndRejectsArePublishedWithTheTable
   // Every part has quarantined rows (one in 50), so each has its rejects file.
   ASSERT_EQ(validation["rejects"].size(), manifest["files"].size()) << validation.dump();
   std::set<std::string> expected = {table + "/_manifest.json"};
-  for (const auto& entry : manifest["files"]) expected.insert(table + "/" + entry["file"].get<std::string>());
+  for (const auto& entry : manifest["files"])
+    expected.insert(table + "/" + entry["file"].get<std::string>());
   std::string report_key = table + "/" + validation["report"]["file"].get<std::string>();
   expected.insert(report_key);
   const std::string download = dir_ + "/rejects";
@@ -228,8 +229,8 @@ TEST_P(ExtractStorageE2eTest, ValidationReportAndRejectsArePublishedWithTheTable
   EXPECT_EQ(StoredKeys(store->get(), table + "/"), expected);
   json report = ParseJson((*store)->Get(report_key).ValueOrDie());
   EXPECT_EQ(report["rows_quarantined"], 80) << report.dump();
-  json rejected = PqSql("SELECT count(*) AS n, min(id) AS lo FROM read_parquet('" + download +
-                        "/*.parquet')");
+  json rejected =
+      PqSql("SELECT count(*) AS n, min(id) AS lo FROM read_parquet('" + download + "/*.parquet')");
   EXPECT_EQ(rejected["n"], 80) << rejected.dump();
   EXPECT_EQ(rejected["lo"], 50) << rejected.dump();
 }
@@ -248,8 +249,8 @@ TEST_P(ExtractStorageE2eTest, KilledDuringUploadResumesFromTheRemoteRecords) {
   const std::string prefix = FreshPrefix("extract-e2e-k");
   const std::string dest = backend.url_base + "/" + prefix;
   // About 16 chunks (the planner decides the exact number; `parts` below is what it made).
-  const std::vector<std::string> args = {"--table", table, "--dest", dest, "--chunk-rows",
-                                         "2000", "--fetch-rows", "500"};
+  const std::vector<std::string> args = {"--table",      table,  "--dest",       dest,
+                                         "--chunk-rows", "2000", "--fetch-rows", "500"};
   auto store = ObjectStore::Open(dest, backend.options);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
 
@@ -292,8 +293,9 @@ TEST_P(ExtractStorageE2eTest, KilledDuringUploadResumesFromTheRemoteRecords) {
   // Sent now: the chunks extracted again; one may have been stored before the kill without
   // its record, and is then found identical ("already there") instead of uploaded.
   std::smatch counts;
-  ASSERT_TRUE(std::regex_search(rerun.err, counts,
-                                std::regex("(\\d+) files uploaded \\(\\d+ bytes\\), (\\d+) already there")))
+  ASSERT_TRUE(
+      std::regex_search(rerun.err, counts,
+                        std::regex("(\\d+) files uploaded \\(\\d+ bytes\\), (\\d+) already there")))
       << rerun.err;
   size_t uploaded = std::stoul(counts[1]);
   EXPECT_TRUE(uploaded == parts - recorded || uploaded + 1 == parts - recorded) << rerun.err;
@@ -326,8 +328,8 @@ TEST_P(ExtractStorageE2eTest, KilledDuringUploadResumesFromTheRemoteRecords) {
 }
 
 // Reliability test 10: two extracts publish the same table at once, with different chunking
-// (--chunk-rows 2500 vs 5000). The faster one wins; the other reports a conflict, publishes nothing and
-// removes its uploads; the manifest lists exactly the winner's parts. GCS preconditions are
+// (--chunk-rows 2500 vs 5000). The faster one wins; the other reports a conflict, publishes nothing
+// and removes its uploads; the manifest lists exactly the winner's parts. GCS preconditions are
 // enforced by the in-repo fake GCS (the firebase emulator ignores ifGenerationMatch); Swift's
 // s3api has no conditional PUT (501), so there the runs rely on the version check right
 // before the commit (manifest_commit.h).
@@ -358,12 +360,12 @@ TEST_P(ExtractStorageE2eTest, ConcurrentRunsOneWinsTheOtherReportsAConflict) {
   fast_env.push_back("SLUICE_DEBUG_BATCH_DELAY_MS=10");
   std::vector<std::string> slow_env = env;
   slow_env.push_back("SLUICE_DEBUG_BATCH_DELAY_MS=40");
-  pid_t slow = StartExtract({"--table", table, "--dest", dest, "--chunk-rows", "5000",
-                             "--fetch-rows", "500"},
-                            slow_env, dir_ + "/slow.err");
-  pid_t fast = StartExtract({"--table", table, "--dest", dest, "--chunk-rows", "2500",
-                             "--fetch-rows", "500"},
-                            fast_env, dir_ + "/fast.err");
+  pid_t slow = StartExtract(
+      {"--table", table, "--dest", dest, "--chunk-rows", "5000", "--fetch-rows", "500"}, slow_env,
+      dir_ + "/slow.err");
+  pid_t fast = StartExtract(
+      {"--table", table, "--dest", dest, "--chunk-rows", "2500", "--fetch-rows", "500"}, fast_env,
+      dir_ + "/fast.err");
   int fast_exit = WaitExit(fast);
   int slow_exit = WaitExit(slow);
   std::string fast_err = ReadFile(dir_ + "/fast.err");

@@ -128,7 +128,8 @@ const QueryCase kQueries[] = {
     {"SELECT count(DISTINCT status), avg(qty), count(*) FROM {O}", false},
     // Mixed DISTINCT aggregates (different arguments, or with avg/stddev/var) run as an expansion
     // into one copy per DISTINCT argument, then two spilling aggregation levels.
-    {"SELECT status, count(DISTINCT cust_id), count(DISTINCT qty), avg(amount), stddev_samp(price), "
+    {"SELECT status, count(DISTINCT cust_id), count(DISTINCT qty), avg(amount), "
+     "stddev_samp(price), "
      "count(*), min(ts) FROM {O} GROUP BY status",
      false},
     {"SELECT count(DISTINCT cust_id), sum(DISTINCT qty), avg(DISTINCT amount), var_samp(price), "
@@ -142,7 +143,8 @@ const QueryCase kQueries[] = {
     {"SELECT c.region, count(DISTINCT o.cust_id), count(DISTINCT o.status), avg(o.amount) FROM {O} "
      "o JOIN {C} c ON o.cust_id = c.id GROUP BY c.region",
      false},
-    {"SELECT count(DISTINCT cust_id) AS a, count(DISTINCT cust_id % 10) AS b, min(DISTINCT amount), "
+    {"SELECT count(DISTINCT cust_id) AS a, count(DISTINCT cust_id % 10) AS b, min(DISTINCT "
+     "amount), "
      "max(DISTINCT ts), avg(DISTINCT qty) FROM {O} WHERE oid % 3 = 0",
      false},
     {"SELECT cust_id % 5 AS m, count(DISTINCT qty), count(DISTINCT status), max(price) FROM {O} "
@@ -239,6 +241,27 @@ const QueryCase kQueries[] = {
     {"SELECT qty, count(*) FROM {O} GROUP BY qty HAVING sum(amount) > 100000 ORDER BY qty", true},
     {"SELECT o.status, c.region, count(*) FROM {O} o LEFT JOIN {C} c ON o.cust_id = c.id GROUP BY "
      "o.status, c.region",
+     false},
+    // Join chains where the last table joins the middle one are reassociated
+    // (O JOIN (C JOIN C2)), also with a LEFT join on top and a filter on the last table.
+    {"SELECT c.region, c2.name, count(*), sum(o.qty) FROM {O} o JOIN {C} c ON o.cust_id = c.id "
+     "LEFT JOIN {C} c2 ON c.id + 7 = c2.id GROUP BY c.region, c2.name",
+     false},
+    {"SELECT c2.region, o.status, count(*), max(o.amount) FROM {O} o JOIN {C} c ON o.cust_id = "
+     "c.id JOIN {C} c2 ON c.id % 10 = c2.id WHERE c2.region <> 'north' GROUP BY c2.region, "
+     "o.status",
+     false},
+    {"SELECT count(*), sum(a.qty) FROM {O} a JOIN {C} c ON a.cust_id = c.id JOIN {O} b ON c.id = "
+     "b.cust_id WHERE b.oid < 200",
+     false},
+    // Join key layouts: 32-bit ids (compact slots), negative and wide integers, doubles.
+    {"SELECT count(*), sum(b.qty) FROM {O} a JOIN {O} b ON a.oid - 25000 = b.oid - 25000 WHERE "
+     "a.oid % 7 = 0",
+     false},
+    {"SELECT count(*), max(b.oid) FROM {O} a JOIN {O} b ON a.oid * 10000000000 = b.oid * "
+     "10000000000 WHERE b.oid % 5 = 0",
+     false},
+    {"SELECT count(*), min(a.oid) FROM {O} a JOIN {O} b ON a.price = b.price WHERE b.oid < 3000",
      false},
     {"SELECT region, avg(credit), min(birth), max(name) FROM {C} GROUP BY ALL", false},
     {"SELECT count(*) FROM (SELECT DISTINCT cust_id, qty FROM {O})", false},
@@ -414,6 +437,21 @@ TEST_F(DifferentialTest, ExplainShowsPushdownAndBuildSide) {
   EXPECT_NE(plan->find("filters=[(#0.3 > 5)]"), std::string::npos) << *plan;
   EXPECT_NE(plan->find("[id, region]"), std::string::npos) << *plan;
   EXPECT_NE(plan->find("build=right"), std::string::npos) << *plan;
+}
+
+TEST_F(DifferentialTest, ExplainReassociatesJoinChains) {
+  QueryEngine engine(QueryOptions{});
+  auto plan = engine.Explain(
+      Expand("SELECT c2.region, count(*) FROM {O} o JOIN {C} c ON o.cust_id = c.id JOIN {C} c2 ON "
+             "c.id = c2.id GROUP BY c2.region"));
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  // orders JOIN (cust JOIN cust): the orders scan comes right under the outer join, before the
+  // inner join of the two small tables.
+  size_t outer = plan->find("HASH_JOIN");
+  size_t orders = plan->find("orders.parquet");
+  size_t inner = plan->find("HASH_JOIN", outer + 1);
+  ASSERT_NE(inner, std::string::npos) << *plan;
+  EXPECT_LT(orders, inner) << *plan;
 }
 
 }  // namespace

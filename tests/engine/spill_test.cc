@@ -127,7 +127,7 @@ TEST_F(SpillTest, GlobalCountDistinctOverMillionsOfValues) {
 
 TEST_F(SpillTest, CountDistinctPerFewGroups) {
   std::string big = "read_parquet('" + dir_ + "/big.parquet')";
-  CheckQuery("SELECT k % 3 AS m, count(DISTINCT g) AS dg, count(*) AS n FROM " + big +
+  CheckQuery("SELECT k % 3 AS m, count(DISTINCT k) AS dk, count(*) AS n FROM " + big +
              " GROUP BY m ORDER BY m");
 }
 
@@ -143,9 +143,10 @@ TEST_F(SpillTest, MixedDistinctAggregatesOverMillionsOfValues) {
 
 TEST_F(SpillTest, MixedDistinctAggregatesPerGroup) {
   std::string big = "read_parquet('" + dir_ + "/big.parquet')";
-  CheckQuery("SELECT k % 3 AS m, count(DISTINCT g) AS dg, count(DISTINCT s) AS ds, avg(v) AS av, "
-             "count(*) AS n FROM " +
-             big + " GROUP BY m ORDER BY m");
+  CheckQuery(
+      "SELECT k % 3 AS m, count(DISTINCT g) AS dg, count(DISTINCT s) AS ds, avg(v) AS av, "
+      "count(*) AS n FROM " +
+      big + " GROUP BY m ORDER BY m");
 }
 
 TEST_F(SpillTest, OrderByLargerThanTheLimit) {

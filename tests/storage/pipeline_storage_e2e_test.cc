@@ -58,8 +58,8 @@ class PipelineStorageE2eTest : public ::testing::TestWithParam<StorageBackend> {
 
   // Source rows as "id|a|b" lines in id order.
   std::vector<std::string> SourceRows(const std::string& table, const std::string& columns) {
-    auto rows = conn_->QueryRows("SELECT CONCAT_WS('|', " + columns + ") FROM " + table +
-                                 " ORDER BY id");
+    auto rows =
+        conn_->QueryRows("SELECT CONCAT_WS('|', " + columns + ") FROM " + table + " ORDER BY id");
     EXPECT_TRUE(rows.ok()) << rows.status().ToString();
     std::vector<std::string> out;
     if (rows.ok()) {
@@ -90,9 +90,10 @@ class PipelineStorageE2eTest : public ::testing::TestWithParam<StorageBackend> {
   }
 
   std::vector<std::string> LakeRows(const std::string& dir, const std::string& columns) {
-    auto result = RunShell(ShellQuote(Pqcheck()) + " sql " +
-                           ShellQuote("SELECT concat_ws('|', " + columns +
-                                      ") AS r FROM read_parquet('" + dir + "/*.parquet') ORDER BY id"));
+    auto result =
+        RunShell(ShellQuote(Pqcheck()) + " sql " +
+                 ShellQuote("SELECT concat_ws('|', " + columns + ") AS r FROM read_parquet('" +
+                            dir + "/*.parquet') ORDER BY id"));
     EXPECT_EQ(result.exit_code, 0) << result.err;
     std::vector<std::string> rows;
     for (const auto& line : Lines(result.out)) {
@@ -111,9 +112,10 @@ TEST_P(PipelineStorageE2eTest, RunPublishesTwoTablesThatReadBackExactly) {
   const std::string orders = std::string("pso_") + backend.name;
   const std::string events = std::string("pse_") + backend.name;
   Exec(conn_.get(), "DROP TABLE IF EXISTS " + orders);
-  Exec(conn_.get(), "CREATE TABLE " + orders +
-                        " (id BIGINT PRIMARY KEY, k INT, payload VARCHAR(64), KEY (k))");
-  Exec(conn_.get(), "INSERT INTO " + orders + " SELECT seq, seq % 50, MD5(seq) FROM seq_1_to_12000");
+  Exec(conn_.get(),
+       "CREATE TABLE " + orders + " (id BIGINT PRIMARY KEY, k INT, payload VARCHAR(64), KEY (k))");
+  Exec(conn_.get(),
+       "INSERT INTO " + orders + " SELECT seq, seq % 50, MD5(seq) FROM seq_1_to_12000");
   Exec(conn_.get(), "DROP TABLE IF EXISTS " + events);
   Exec(conn_.get(), "CREATE TABLE " + events +
                         " (id INT PRIMARY KEY, day DATE, amount DECIMAL(10,2), note TEXT)");

@@ -48,8 +48,8 @@ inline std::vector<StorageBackend> StorageBackends() {
   s3.options.access_key_id = s3_key;
   s3.options.secret_access_key = s3_secret;
   out.push_back(s3);
-  StorageBackend gcs{"gcs_emulator", "gs://test-bucket", "STORAGE_EMULATOR_HOST=" + gcs_endpoint,
-                     {}};
+  StorageBackend gcs{
+      "gcs_emulator", "gs://test-bucket", "STORAGE_EMULATOR_HOST=" + gcs_endpoint, {}};
   gcs.options.endpoint = gcs_endpoint;
   out.push_back(gcs);
   return out;

@@ -26,6 +26,7 @@ struct UploadFlags {
 
 int ExitFor(const Status& status) {
   StatusCode code = status.code();
+  if (IsConflict(status)) return kExitError;  // another run published meanwhile: not usage
   return code == StatusCode::kInvalidArgument || code == StatusCode::kNotFound ? kExitUsage
                                                                                : kExitError;
 }
@@ -53,6 +54,9 @@ int Run(const UploadFlags& flags) {
     storage::PublishOptions publish;
     publish.delete_local = flags.delete_local;
     publish.parallel_files = flags.parallel;
+    publish.on_warning = [](const std::string& text) {
+      std::cerr << "sluice upload: warning: " << Redact(text) << "\n";
+    };
     auto report = storage::PublishTable(store->get(), dir, name, publish);
     if (!report.ok()) {
       std::cerr << "sluice upload: error: table " << name << ": "

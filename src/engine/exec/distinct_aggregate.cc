@@ -191,9 +191,9 @@ Result<OperatorPtr> CreateDistinctAggregate(ExecContext* ctx, OperatorPtr child,
     outer_args.push_back(Ref(column, spec.arg_type));
     outer_specs.push_back(std::move(spec));
   }
-  return OperatorPtr(std::make_unique<HashAggregateOperator>(
-      ctx, std::move(inner), std::move(outer_groups), std::move(outer_args),
-      std::move(outer_specs)));
+  return OperatorPtr(
+      std::make_unique<HashAggregateOperator>(ctx, std::move(inner), std::move(outer_groups),
+                                              std::move(outer_args), std::move(outer_specs)));
 }
 
 }  // namespace sluice::engine

@@ -33,8 +33,8 @@ Status Overflow(const char* what, const SqlType& type) {
 
 // Kernel results: 0 = value, 1 = NULL, 2 = overflow.
 template <typename T, typename Out, typename Fn>
-Status BinaryKernel(const LargeVector<T>& a, const LargeVector<T>& b, const Vector& av,
-                    const Vector& bv, int64_t count, LargeVector<Out>* out, Vector* result,
+Status BinaryKernel(const ColumnArray<T>& a, const ColumnArray<T>& b, const Vector& av,
+                    const Vector& bv, int64_t count, ColumnArray<Out>* out, Vector* result,
                     const char* what, Fn fn) {
   out->resize(static_cast<size_t>(count));
   MergeNulls(av, bv, count, result);
@@ -172,8 +172,8 @@ bool ApplyCompare(const std::string& op, int cmp) {
 }
 
 template <typename T>
-void CompareLoop(const LargeVector<T>& a, const LargeVector<T>& b, int64_t count,
-                 const std::string& op, LargeVector<uint8_t>* out) {
+void CompareLoop(const ColumnArray<T>& a, const ColumnArray<T>& b, int64_t count,
+                 const std::string& op, ColumnArray<uint8_t>* out) {
   out->resize(static_cast<size_t>(count));
   uint8_t* dst = out->data();
   const T* x = a.data();
@@ -301,7 +301,7 @@ Status EvalLogical(const BoundExpr& expr, const DataChunk& input, Vector* out) {
     out->SetSize(count);
     return Status::OK();
   }
-  LargeVector<uint8_t> nulls(static_cast<size_t>(count), 0);
+  ColumnArray<uint8_t> nulls(static_cast<size_t>(count), 0);
   for (int64_t row = 0; row < count; ++row) {
     auto idx = static_cast<size_t>(row);
     bool an = a->IsNull(row);

@@ -47,7 +47,10 @@ Result<std::unique_ptr<GroupedAggregator>> GroupedAggregator::Create(
 
 GroupedAggregator::GroupedAggregator(std::vector<SqlType> key_types,
                                      std::vector<AggregateSpec> specs)
-    : key_types_(std::move(key_types)), specs_(std::move(specs)), group_keys_(key_types_) {
+    : key_types_(std::move(key_types)),
+      specs_(std::move(specs)),
+      fixed_key_length_(FixedKeyLength(key_types_)) {
+  if (fixed_key_length_ < 0) key_offsets_.push_back(0);
   states_.resize(specs_.size());
   for (const auto& spec : specs_) {
     const std::string& name = spec.name;
@@ -121,18 +124,15 @@ void GroupedAggregator::Grow() {
   slots_ = std::move(bigger);
 }
 
-uint32_t GroupedAggregator::FindOrAdd(uint64_t hash, std::string_view key,
-                                      const DataChunk& key_source, int64_t source_row,
-                                      bool may_add) {
+uint32_t GroupedAggregator::FindOrAdd(uint64_t hash, std::string_view key, bool may_add) {
   size_t mask = slots_.size() - 1;
   size_t pos = hash & mask;
   uint64_t tag = Tag(hash);
   while (slots_[pos] != 0) {
     if ((slots_[pos] & ~kGroupMask) == tag) {
       auto group = static_cast<uint32_t>((slots_[pos] & kGroupMask) - 1);
-      uint64_t begin = key_offsets_[group];
-      uint64_t length = key_offsets_[group + 1] - begin;
-      if (length == key.size() && SameBytes(key_arena_.data() + begin, key.data(), length)) {
+      std::string_view stored = KeyOf(group);
+      if (stored.size() == key.size() && SameBytes(stored.data(), key.data(), key.size())) {
         return group;
       }
     }
@@ -143,11 +143,7 @@ uint32_t GroupedAggregator::FindOrAdd(uint64_t hash, std::string_view key,
   slots_[pos] = tag | (group + 1);
   group_hashes_.push_back(hash);
   key_arena_.append(key);
-  key_offsets_.push_back(key_arena_.size());
-  for (size_t col = 0; col < key_types_.size(); ++col) {
-    group_keys_.columns[col].AppendFrom(key_source.columns[col], source_row);
-  }
-  ++group_keys_.size;
+  if (fixed_key_length_ < 0) key_offsets_.push_back(key_arena_.size());
   AddGroupStates();
   if (group_hashes_.size() * 2 > slots_.size()) Grow();
   return group;
@@ -164,17 +160,23 @@ Status GroupedAggregator::Consume(const DataChunk& input, const EncodedKeys& key
   groups_.resize(count);
   // Overlap the cache misses of the whole chunk: first the slots, then the matching groups' keys.
   size_t mask = slots_.size() - 1;
-  for (size_t idx = 0; idx < count; ++idx) __builtin_prefetch(&slots_[keys.hashes[rows[idx]] & mask]);
+  for (size_t idx = 0; idx < count; ++idx)
+    __builtin_prefetch(&slots_[keys.hashes[rows[idx]] & mask]);
   for (size_t idx = 0; idx < count; ++idx) {
     uint64_t hash = keys.hashes[rows[idx]];
     uint64_t slot = slots_[hash & mask];
     if (slot != 0 && (slot & ~kGroupMask) == Tag(hash)) {
-      __builtin_prefetch(&key_offsets_[(slot & kGroupMask) - 1]);
+      auto group = static_cast<size_t>((slot & kGroupMask) - 1);
+      if (fixed_key_length_ >= 0) {
+        __builtin_prefetch(key_arena_.data() + group * static_cast<size_t>(fixed_key_length_));
+      } else {
+        __builtin_prefetch(&key_offsets_[group]);
+      }
     }
   }
   for (size_t idx = 0; idx < count; ++idx) {
     uint32_t row = rows[idx];
-    groups_[idx] = FindOrAdd(keys.hashes[row], keys.Key(row), input, row, rejected == nullptr);
+    groups_[idx] = FindOrAdd(keys.hashes[row], keys.Key(row), rejected == nullptr);
     if (groups_[idx] == kRejected) rejected->push_back(row);
   }
   Vector empty;
@@ -372,10 +374,7 @@ Status GroupedAggregator::MergeFrom(const GroupedAggregator& other, const uint32
   std::vector<uint32_t> targets(sources.size());
   for (size_t idx = 0; idx < sources.size(); ++idx) {
     uint32_t group = sources[idx];
-    uint64_t begin = other.key_offsets_[group];
-    std::string_view key(other.key_arena_.data() + begin, other.key_offsets_[group + 1] - begin);
-    targets[idx] = FindOrAdd(other.group_hashes_[group], key, other.group_keys_,
-                             static_cast<int64_t>(group), rejected == nullptr);
+    targets[idx] = FindOrAdd(other.group_hashes_[group], other.KeyOf(group), rejected == nullptr);
     if (targets[idx] == kRejected) rejected->push_back(group);
   }
   for (size_t agg = 0; agg < specs_.size(); ++agg) {
@@ -394,10 +393,9 @@ void GroupedAggregator::Reset() {
     state.m2.clear();
     state.text.clear();
   }
-  for (auto& column : group_keys_.columns) column.Clear();
-  group_keys_.size = 0;
   key_arena_.clear();
-  key_offsets_.assign(1, 0);
+  key_offsets_.clear();
+  if (fixed_key_length_ < 0) key_offsets_.push_back(0);
   group_hashes_.clear();
   if (slots_.size() > kInitialSlots * 16) {
     slots_.assign(kInitialSlots, 0);
@@ -484,8 +482,7 @@ Status GroupedAggregator::Combine(size_t agg, const State& from,
             const std::string& value = from.text[source];
             std::string& slot = state.text[target];
             if (first || (want_min ? value < slot : value > slot)) {
-              text_bytes_ +=
-                  static_cast<int64_t>(value.size()) - static_cast<int64_t>(slot.size());
+              text_bytes_ += static_cast<int64_t>(value.size()) - static_cast<int64_t>(slot.size());
               slot = value;
             }
             break;
@@ -502,12 +499,12 @@ Status GroupedAggregator::Combine(size_t agg, const State& from,
 void GroupedAggregator::RecomputeMemory() {
   int64_t per_group_bytes = 0;
   for (const auto& state : states_) {
-    per_group_bytes += static_cast<int64_t>(
-        state.count.capacity() * 8 + state.wide.capacity() * 16 + state.narrow.capacity() * 8 +
-        state.real.capacity() * 8 + state.m2.capacity() * 8 +
-        state.text.capacity() * sizeof(std::string));
+    per_group_bytes +=
+        static_cast<int64_t>(state.count.capacity() * 8 + state.wide.capacity() * 16 +
+                             state.narrow.capacity() * 8 + state.real.capacity() * 8 +
+                             state.m2.capacity() * 8 + state.text.capacity() * sizeof(std::string));
   }
-  memory_bytes_ = per_group_bytes + group_keys_.allocated_bytes() +
+  memory_bytes_ = per_group_bytes +
                   static_cast<int64_t>(key_arena_.capacity() + key_offsets_.capacity() * 8 +
                                        group_hashes_.capacity() * 8 + slots_.capacity() * 8 +
                                        groups_.capacity() * 4 + identity_.capacity() * 4) +
@@ -584,10 +581,7 @@ Result<bool> GroupedAggregator::NextResult(DataChunk* out) {
     finalized_empty_check_ = true;
     // An aggregate without GROUP BY returns one row even over no input.
     if (key_types_.empty() && group_hashes_.empty()) {
-      group_hashes_.push_back(0);
-      key_arena_.clear();
-      key_offsets_.push_back(0);
-      ++group_keys_.size;
+      group_hashes_.push_back(0);  // the empty key
       AddGroupStates();
     }
   }
@@ -596,9 +590,7 @@ Result<bool> GroupedAggregator::NextResult(DataChunk* out) {
       static_cast<uint32_t>(std::min<size_t>(group_hashes_.size(), next_output_ + kChunkRows));
   *out = DataChunk(result_types());
   for (uint32_t group = next_output_; group < end; ++group) {
-    for (size_t col = 0; col < key_types_.size(); ++col) {
-      out->columns[col].AppendFrom(group_keys_.columns[col], group);
-    }
+    if (!key_types_.empty()) DecodeKey(KeyOf(group), key_types_, fixed_key_length_ >= 0, out);
     for (size_t agg = 0; agg < specs_.size(); ++agg) {
       SLUICE_RETURN_IF_ERROR(Finalize(agg, group, &out->columns[key_types_.size() + agg]));
     }

@@ -67,8 +67,16 @@ class GroupedAggregator {
   static constexpr uint32_t kRejected = UINT32_MAX;
 
   GroupedAggregator(std::vector<SqlType> key_types, std::vector<AggregateSpec> specs);
-  uint32_t FindOrAdd(uint64_t hash, std::string_view key, const DataChunk& key_source,
-                     int64_t source_row, bool may_add);
+  uint32_t FindOrAdd(uint64_t hash, std::string_view key, bool may_add);
+  /// The encoded key of `group`.
+  std::string_view KeyOf(uint32_t group) const {
+    if (fixed_key_length_ >= 0) {
+      auto length = static_cast<size_t>(fixed_key_length_);
+      return std::string_view(key_arena_.data() + group * length, length);
+    }
+    return std::string_view(key_arena_.data() + key_offsets_[group],
+                            key_offsets_[group + 1] - key_offsets_[group]);
+  }
   void Grow();
   void AddGroupStates();
   Status Update(size_t agg, const Vector& arg, const uint32_t* rows, size_t count);
@@ -82,11 +90,13 @@ class GroupedAggregator {
   std::vector<AggregateSpec> specs_;
   std::vector<Kind> kinds_;
   std::vector<State> states_;
-  DataChunk group_keys_;
+  // Group keys, encoded (output decodes them): fixed-width key columns give every key the same
+  // length, addressed by stride; otherwise key_offsets_ delimits them.
+  int64_t fixed_key_length_;
   LargeString key_arena_;
-  LargeVector<uint64_t> key_offsets_{0};
+  LargeVector<uint64_t> key_offsets_;
   LargeVector<uint64_t> group_hashes_;
-  LargeVector<uint64_t> slots_;  // 0 = empty, else hash tag | (group id + 1)
+  LargeVector<uint64_t> slots_;     // 0 = empty, else hash tag | (group id + 1)
   std::vector<uint32_t> groups_;    // scratch: group of each consumed row
   std::vector<uint32_t> identity_;  // scratch: 0, 1, 2, ... for Consume without a selection
   int64_t text_bytes_ = 0;

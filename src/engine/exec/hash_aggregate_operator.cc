@@ -14,7 +14,7 @@ constexpr int kPartitionBits = 4;
 constexpr int kPartitions = 1 << kPartitionBits;
 // Deepest recursion: 15 levels use 60 of the 64 hash bits.
 constexpr int kMaxDepth = 14;
-// Rows a frozen shard buffers before writing them: 16 shards' buffers stay small (not budgeted).
+// Rows a spill partition buffers before writing them: 16 buffers stay small (not budgeted).
 constexpr int64_t kSpillBatchRows = 1024;
 // After a chunk with more than a quarter as many groups as rows, this many chunks skip the
 // per-chunk pre-aggregation (then it is tried again, in case the data changed).
@@ -66,8 +66,8 @@ Status HashAggregateOperator::Evaluate(const DataChunk& input, DataChunk* evalua
         sluice::engine::Evaluate(*groups_[idx], input, &evaluated->columns[idx]));
   }
   for (size_t idx = 0; idx < args_.size(); ++idx) {
-    SLUICE_RETURN_IF_ERROR(sluice::engine::Evaluate(*args_[idx], input,
-                                                    &evaluated->columns[groups_.size() + idx]));
+    SLUICE_RETURN_IF_ERROR(
+        sluice::engine::Evaluate(*args_[idx], input, &evaluated->columns[groups_.size() + idx]));
   }
   evaluated->size = input.size;
   return Status::OK();
@@ -249,7 +249,7 @@ Status HashAggregateOperator::SpillRows(const DataChunk& evaluated, const Encode
   for (uint32_t row : rows) {
     size_t part = PartitionOf(keys.hashes[row], depth);
     partition_buffers_[part].AppendRow(evaluated, row);
-    if (partition_buffers_[part].size >= kChunkRows) {
+    if (partition_buffers_[part].size >= kSpillBatchRows) {
       SLUICE_RETURN_IF_ERROR(open_partitions_[part]->Append(partition_buffers_[part]));
       partition_buffers_[part] = DataChunk(evaluated_types_);
     }

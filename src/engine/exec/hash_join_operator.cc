@@ -21,7 +21,7 @@ HashJoinOperator::HashJoinOperator(ExecContext* ctx, OperatorPtr build, Operator
                                    std::vector<ExprPtr> build_keys, std::vector<ExprPtr> probe_keys,
                                    std::vector<SqlType> build_types,
                                    std::vector<SqlType> probe_types, bool preserve_probe,
-                                   JoinOutputLayout layout)
+                                   JoinOutputLayout layout, double expected_build_rows)
     : ctx_(ctx),
       build_(std::move(build)),
       probe_(std::move(probe)),
@@ -31,6 +31,7 @@ HashJoinOperator::HashJoinOperator(ExecContext* ctx, OperatorPtr build, Operator
       probe_types_(std::move(probe_types)),
       preserve_probe_(preserve_probe),
       layout_(std::move(layout)),
+      expected_build_rows_(expected_build_rows),
       reservation_(ctx->budget) {}
 
 Status HashJoinOperator::EncodeFor(const std::vector<ExprPtr>& exprs, const DataChunk& chunk,
@@ -114,6 +115,13 @@ struct Partitioner {
 
 Status HashJoinOperator::BuildInMemory() {
   table_ = std::make_unique<JoinHashTable>(build_types_);
+  // Size the table up front when the estimate (file metadata) fits well within the budget; a
+  // larger one may be an overestimate, and growing costs less than a needless grace join.
+  constexpr double kBytesPerRowGuess = 64;
+  if (expected_build_rows_ > 0 &&
+      expected_build_rows_ * kBytesPerRowGuess < static_cast<double>(ctx_->budget->limit()) / 4) {
+    table_->ExpectRows(static_cast<int64_t>(expected_build_rows_));
+  }
   DataChunk chunk;
   EncodedKeys keys;
   while (true) {

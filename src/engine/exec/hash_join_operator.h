@@ -24,10 +24,11 @@ class HashJoinOperator : public Operator {
  public:
   /// Keys are resolved against their own child's output. `preserve_probe`: LEFT join with the
   /// probe side as the left input. `build_is_left`: the build input is the left input.
+  /// `expected_build_rows`: the planner's estimate of the build input (0: unknown).
   HashJoinOperator(ExecContext* ctx, OperatorPtr build, OperatorPtr probe,
                    std::vector<ExprPtr> build_keys, std::vector<ExprPtr> probe_keys,
                    std::vector<SqlType> build_types, std::vector<SqlType> probe_types,
-                   bool preserve_probe, JoinOutputLayout layout);
+                   bool preserve_probe, JoinOutputLayout layout, double expected_build_rows = 0);
   ~HashJoinOperator() override;
   Result<bool> Next(DataChunk* out) override;
   /// Once the build side fits in memory, the join itself runs as a transform on the probe
@@ -63,6 +64,7 @@ class HashJoinOperator : public Operator {
   std::vector<SqlType> probe_types_;
   bool preserve_probe_;
   JoinOutputLayout layout_;
+  double expected_build_rows_;  // the planner's estimate, for sizing the table up front
   Reservation reservation_;
 
   std::unique_ptr<JoinHashTable> table_;

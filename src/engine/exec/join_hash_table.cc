@@ -5,18 +5,46 @@
 namespace sluice::engine {
 
 void JoinHashTable::Add(const DataChunk& chunk, const EncodedKeys& keys) {
+  auto count = static_cast<size_t>(chunk.size);
+  if (count == 0) return;
+  if (hashes_.empty() && expected_rows_ > 0) {
+    // First chunk: size everything for the expected rows from this chunk's row widths.
+    double scale = static_cast<double>(expected_rows_) / static_cast<double>(count);
+    hashes_.reserve(static_cast<size_t>(expected_rows_));
+    key_arena_.reserve(static_cast<size_t>(static_cast<double>(keys.buffer.size()) * scale));
+    for (size_t col = 0; col < rows_.columns.size(); ++col) {
+      rows_.columns[col].Reserve(expected_rows_);
+      if (chunk.columns[col].type().storage() == Storage::kStr) {
+        rows_.columns[col].ReserveChars(
+            static_cast<int64_t>(static_cast<double>(chunk.columns[col].chars_size()) * scale));
+      }
+    }
+  }
   std::vector<uint32_t> keep;
-  keep.reserve(static_cast<size_t>(chunk.size));
-  for (int64_t row = 0; row < chunk.size; ++row) {
-    auto idx = static_cast<size_t>(row);
-    if (keys.has_null[idx]) continue;
-    keep.push_back(static_cast<uint32_t>(row));
-    std::string_view key = keys.Key(idx);
-    if (hashes_.empty()) fixed_key_length_ = static_cast<int64_t>(key.size());
-    if (fixed_key_length_ != static_cast<int64_t>(key.size())) fixed_key_length_ = -1;
-    key_arena_.append(key);
-    key_offsets_.push_back(key_arena_.size());
-    hashes_.push_back(keys.hashes[idx]);
+  keep.reserve(count);
+  for (size_t row = 0; row < count; ++row) {
+    if (!keys.has_null[row]) keep.push_back(static_cast<uint32_t>(row));
+  }
+  if (hashes_.empty()) fixed_key_length_ = keys.Key(keep.empty() ? 0 : keep[0]).size();
+  if (keep.size() == count && keys.fixed_length >= 0 && keys.fixed_length == fixed_key_length_) {
+    // Common case: no NULL keys, all of the table's length: append the chunk's keys in bulk.
+    key_arena_.append(keys.buffer.data(), keys.buffer.size());
+    hashes_.insert(hashes_.end(), keys.hashes.begin(), keys.hashes.end());
+  } else {
+    for (uint32_t row : keep) {
+      std::string_view key = keys.Key(row);
+      if (fixed_key_length_ >= 0 && static_cast<int64_t>(key.size()) != fixed_key_length_) {
+        // Lengths start to differ: switch from stride addressing to offsets.
+        key_offsets_.resize(hashes_.size() + 1);
+        for (size_t stored = 0; stored <= hashes_.size(); ++stored) {
+          key_offsets_[stored] = stored * static_cast<size_t>(fixed_key_length_);
+        }
+        fixed_key_length_ = -1;
+      }
+      key_arena_.append(key);
+      if (fixed_key_length_ < 0) key_offsets_.push_back(key_arena_.size());
+      hashes_.push_back(keys.hashes[row]);
+    }
   }
   for (size_t col = 0; col < rows_.columns.size(); ++col) {
     rows_.columns[col].AppendGather(chunk.columns[col], keep.data(),
@@ -26,6 +54,9 @@ void JoinHashTable::Add(const DataChunk& chunk, const EncodedKeys& keys) {
 }
 
 namespace {
+
+// Rows ahead whose slot Finish() prefetches.
+constexpr size_t kPrefetchAhead = 16;
 
 // The value bytes of a key of at most 9 bytes (its first byte is the NULL flag).
 uint64_t InlineKey(const char* key, size_t length) {
@@ -70,12 +101,39 @@ void JoinHashTable::Finish() {
   // Slot count: the next power of two >= 2x rows keeps linear-probe runs short.
   while (size < hashes_.size() * 2) size <<= 1;
   size_t mask = size - 1;
-  inline_keys_mode_ = fixed_key_length_ >= 1 && fixed_key_length_ <= 9;
+  mode_ = fixed_key_length_ >= 1 && fixed_key_length_ <= 9 ? Mode::kInline : Mode::kGeneric;
+  if (mode_ == Mode::kInline) {
+    auto length = static_cast<size_t>(fixed_key_length_);
+    bool small = true;
+    for (size_t row = 0; small && row < hashes_.size(); ++row) {
+      small = InlineKey(key_arena_.data() + row * length, length) <= kRowMask;
+    }
+    if (small) mode_ = Mode::kCompact;
+  }
   // Rows go in last to first, each becoming its key's first match: chains list rows in order.
-  if (inline_keys_mode_) {
+  if (mode_ == Mode::kCompact) {
+    auto length = static_cast<size_t>(fixed_key_length_);
+    slots_.assign(size, 0);
+    for (size_t row = hashes_.size(); row-- > 0;) {
+      // Slots are hit at random: fetch the one a few rows ahead while placing this one.
+      if (row >= kPrefetchAhead) {
+        __builtin_prefetch(&slots_[hashes_[row - kPrefetchAhead] & mask], 1);
+      }
+      uint64_t key = InlineKey(key_arena_.data() + row * length, length) << 32;
+      size_t pos = hashes_[row] & mask;
+      while (slots_[pos] != 0 && (slots_[pos] & ~kRowMask) != key) pos = (pos + 1) & mask;
+      if (slots_[pos] != 0) Chain(row, (slots_[pos] & kRowMask) - 1);
+      slots_[pos] = key | (row + 1);
+    }
+    key_arena_.clear();
+    key_arena_.shrink_to_fit();
+  } else if (mode_ == Mode::kInline) {
     auto length = static_cast<size_t>(fixed_key_length_);
     inline_slots_.assign(size * 2, 0);
     for (size_t row = hashes_.size(); row-- > 0;) {
+      if (row >= kPrefetchAhead) {
+        __builtin_prefetch(&inline_slots_[2 * (hashes_[row - kPrefetchAhead] & mask)], 1);
+      }
       uint64_t tag = hashes_[row] & ~kRowMask;
       uint64_t key = InlineKey(key_arena_.data() + row * length, length);
       size_t pos = hashes_[row] & mask;
@@ -98,6 +156,8 @@ void JoinHashTable::Finish() {
   } else {
     slots_.assign(size, 0);
     for (size_t row = hashes_.size(); row-- > 0;) {
+      if (row >= kPrefetchAhead)
+        __builtin_prefetch(&slots_[hashes_[row - kPrefetchAhead] & mask], 1);
       uint64_t tag = hashes_[row] & ~kRowMask;
       std::string_view key = StoredKey(row);
       size_t pos = hashes_[row] & mask;
@@ -117,18 +177,25 @@ void JoinHashTable::Finish() {
       }
     }
   }
-  if (fixed_key_length_ >= 0) {
-    // Stride addressing needs no offsets: free them.
-    key_offsets_.clear();
-    key_offsets_.shrink_to_fit();
-  }
   hashes_.clear();
   hashes_.shrink_to_fit();
 }
 
 int64_t JoinHashTable::Find(uint64_t hash, std::string_view key) const {
   uint64_t tag = hash & ~kRowMask;
-  if (inline_keys_mode_) {
+  if (mode_ == Mode::kCompact) {
+    if (key.size() != static_cast<size_t>(fixed_key_length_)) return -1;
+    uint64_t wanted = InlineKey(key.data(), key.size());
+    if (wanted > kRowMask) return -1;
+    wanted <<= 32;
+    size_t mask = slots_.size() - 1;
+    for (size_t pos = hash & mask;; pos = (pos + 1) & mask) {
+      uint64_t slot = slots_[pos];
+      if (slot == 0) return -1;
+      if ((slot & ~kRowMask) == wanted) return static_cast<int64_t>((slot & kRowMask) - 1);
+    }
+  }
+  if (mode_ == Mode::kInline) {
     if (key.size() != static_cast<size_t>(fixed_key_length_)) return -1;
     size_t mask = inline_slots_.size() / 2 - 1;
     uint64_t wanted = InlineKey(key.data(), key.size());
@@ -155,7 +222,13 @@ int64_t JoinHashTable::Find(uint64_t hash, std::string_view key) const {
 }
 
 void JoinHashTable::Prefetch(const uint64_t* hashes, size_t count) const {
-  if (inline_keys_mode_) {
+  if (mode_ == Mode::kCompact) {
+    if (slots_.empty()) return;
+    size_t mask = slots_.size() - 1;
+    for (size_t idx = 0; idx < count; ++idx) __builtin_prefetch(&slots_[hashes[idx] & mask]);
+    return;
+  }
+  if (mode_ == Mode::kInline) {
     size_t mask = inline_slots_.size() / 2 - 1;
     for (size_t idx = 0; idx < count; ++idx)
       __builtin_prefetch(&inline_slots_[2 * (hashes[idx] & mask)]);

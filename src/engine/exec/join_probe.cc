@@ -25,10 +25,18 @@ DataChunk AssembleJoinOutput(const DataChunk& probe, const DataChunk& build,
                              const std::vector<int64_t>& build_rows,
                              const std::vector<SqlType>& probe_types,
                              const std::vector<SqlType>& build_types,
-                             const JoinOutputLayout& layout) {
+                             const JoinOutputLayout& layout, DataChunk* movable_probe) {
   auto count = static_cast<int64_t>(probe_rows.size());
+  bool every_row_once = movable_probe != nullptr && count == probe.size;
+  for (int64_t idx = 0; every_row_once && idx < count; ++idx) {
+    every_row_once = probe_rows[static_cast<size_t>(idx)] == static_cast<uint32_t>(idx);
+  }
   std::vector<Vector> probe_part;
   for (int col : layout.probe_columns) {
+    if (every_row_once) {
+      probe_part.push_back(std::move(movable_probe->columns[static_cast<size_t>(col)]));
+      continue;
+    }
     Vector target(probe_types[static_cast<size_t>(col)]);
     target.AppendGather(probe.columns[static_cast<size_t>(col)], probe_rows.data(), count);
     probe_part.push_back(std::move(target));
@@ -69,28 +77,26 @@ Status JoinProbeTransform::Apply(DataChunk input, std::vector<DataChunk>* out) c
   table_->Prefetch(keys.hashes.data(), keys.hashes.size());
   std::vector<uint32_t> probe_rows;
   std::vector<int64_t> build_rows;
-  auto flush = [&] {
+  // `last`: no pair follows, so the input's columns may be moved into the output.
+  auto flush = [&](bool last) {
     if (probe_rows.empty()) return;
     out->push_back(AssembleJoinOutput(input, table_->rows(), probe_rows, build_rows, probe_types_,
-                                      build_types_, layout_));
+                                      build_types_, layout_, last ? &input : nullptr));
     probe_rows.clear();
     build_rows.clear();
+  };
+  auto add = [&](int64_t row, int64_t match) {
+    if (static_cast<int64_t>(probe_rows.size()) >= kChunkRows) flush(false);
+    probe_rows.push_back(static_cast<uint32_t>(row));
+    build_rows.push_back(match);
   };
   for (int64_t row = 0; row < input.size; ++row) {
     auto idx = static_cast<size_t>(row);
     int64_t match = keys.has_null[idx] ? -1 : table_->Find(keys.hashes[idx], keys.Key(idx));
-    if (match < 0 && preserve_probe_) {
-      probe_rows.push_back(static_cast<uint32_t>(row));
-      build_rows.push_back(-1);
-    }
-    for (; match >= 0; match = table_->NextMatch(match)) {
-      probe_rows.push_back(static_cast<uint32_t>(row));
-      build_rows.push_back(match);
-      if (static_cast<int64_t>(probe_rows.size()) >= kChunkRows) flush();
-    }
-    if (static_cast<int64_t>(probe_rows.size()) >= kChunkRows) flush();
+    if (match < 0 && preserve_probe_) add(row, -1);
+    for (; match >= 0; match = table_->NextMatch(match)) add(row, match);
   }
-  flush();
+  flush(true);
   return Status::OK();
 }
 

@@ -24,12 +24,14 @@ struct JoinOutputLayout {
 };
 
 /// Output rows for pairs (probe_rows[i], build_rows[i]); a build row of -1 means NULLs (LEFT join).
+/// With `movable_probe` (== &probe, no longer needed by the caller), when the pairs list every
+/// probe row once and in order (a foreign-key join), the probe columns are moved, not copied.
 DataChunk AssembleJoinOutput(const DataChunk& probe, const DataChunk& build,
                              const std::vector<uint32_t>& probe_rows,
                              const std::vector<int64_t>& build_rows,
                              const std::vector<SqlType>& probe_types,
                              const std::vector<SqlType>& build_types,
-                             const JoinOutputLayout& layout);
+                             const JoinOutputLayout& layout, DataChunk* movable_probe = nullptr);
 
 class JoinProbeTransform : public ChunkTransform {
  public:

@@ -89,7 +89,7 @@ void ConvertParquetColumn(const ColumnSchema& column, const ColumnVector& input,
         }
       } else {
         // AppendStr maintains the NULL map itself: detach it (already filled above) meanwhile.
-        LargeVector<uint8_t> nulls = std::move(out->nulls());
+        ColumnArray<uint8_t> nulls = std::move(out->nulls());
         out->nulls().clear();
         for (int64_t row = 0; row < count; ++row) out->AppendStr(input.BytesAt(start + row));
         out->nulls() = std::move(nulls);

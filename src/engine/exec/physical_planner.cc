@@ -150,14 +150,17 @@ Result<OperatorPtr> CreateOperator(LogicalOp* plan, ExecContext* ctx) {
       layout.build_is_left = plan->build_left;
       layout.build_columns = plan->build_left ? left_out : right_out;
       layout.probe_columns = plan->build_left ? right_out : left_out;
+      double build_rows = plan->children[plan->build_left ? 0 : 1]->estimated_rows;
       if (plan->build_left) {
         return OperatorPtr(std::make_unique<HashJoinOperator>(
             ctx, std::move(left), std::move(right), std::move(plan->left_keys),
-            std::move(plan->right_keys), left_types, right_types, false, std::move(layout)));
+            std::move(plan->right_keys), left_types, right_types, false, std::move(layout),
+            build_rows));
       }
       return OperatorPtr(std::make_unique<HashJoinOperator>(
           ctx, std::move(right), std::move(left), std::move(plan->right_keys),
-          std::move(plan->left_keys), right_types, left_types, plan->left_join, std::move(layout)));
+          std::move(plan->left_keys), right_types, left_types, plan->left_join, std::move(layout),
+          build_rows));
     }
     case LogicalOp::Kind::kSort:
     case LogicalOp::Kind::kLimit: {

@@ -18,8 +18,8 @@ Result<DataChunk> ProjectChunk(const std::vector<ExprPtr>& exprs, DataChunk inpu
     int source = exprs[idx]->index;
     bool used_later = false;
     for (size_t later = idx + 1; later < exprs.size(); ++later) {
-      used_later = used_later ||
-                   (exprs[later]->kind == BoundExpr::Kind::kColumnRef && exprs[later]->index == source);
+      used_later = used_later || (exprs[later]->kind == BoundExpr::Kind::kColumnRef &&
+                                  exprs[later]->index == source);
     }
     Vector& column = input.columns[static_cast<size_t>(source)];
     result.columns[idx] = used_later ? column : std::move(column);

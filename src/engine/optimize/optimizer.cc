@@ -252,6 +252,43 @@ void PruneColumns(LogicalOp* op, BindingSet required) {
   for (auto& child : op->children) PruneColumns(child.get(), required);
 }
 
+// (A JOIN B ON a = b) JOIN C ON b2 = c, where the second condition only involves B, becomes
+// A JOIN (B JOIN C ...) when A is the larger input: C is then probed once per row of B instead of
+// once per row of A JOIN B (the fact table's rows), and C's columns are gathered as often.
+// The outer join may also be a LEFT join (B's rows are extended by C before meeting A); the
+// inner one must be INNER, or A's unmatched rows would change meaning. Output columns keep their
+// order (A, B, C) and bindings, so nothing above changes.
+void ReassociateJoins(PlanPtr* slot) {
+  LogicalOp* op = slot->get();
+  for (auto& child : op->children) ReassociateJoins(&child);
+  if (op->kind != LogicalOp::Kind::kJoin) return;
+  LogicalOp* lower = op->children[0].get();
+  if (lower->kind != LogicalOp::Kind::kJoin || lower->left_join) return;
+  const LogicalOp& a = *lower->children[0];
+  auto b_bindings = lower->children[1]->OutputBindings();
+  for (const auto& key : op->left_keys) {
+    if (!AllIn(*key, b_bindings)) return;
+  }
+  if (a.estimated_rows <= lower->children[1]->estimated_rows) return;
+  // op = (A lower B) op C  ->  A lower' (B op' C)
+  PlanPtr upper = std::move(*slot);
+  PlanPtr inner = std::move(upper->children[0]);
+  PlanPtr c = std::move(upper->children[1]);
+  PlanPtr b = std::move(inner->children[1]);
+  upper->children.clear();
+  upper->children.push_back(std::move(b));
+  upper->children.push_back(std::move(c));
+  upper->join_outputs.clear();
+  upper->estimated_rows =
+      std::max(upper->children[0]->estimated_rows, upper->children[1]->estimated_rows);
+  ReassociateJoins(&upper);  // B may itself be a join that C can move into
+  inner->children[1] = std::move(upper);
+  inner->join_outputs.clear();
+  inner->estimated_rows =
+      std::max(inner->children[0]->estimated_rows, inner->children[1]->estimated_rows);
+  *slot = std::move(inner);
+}
+
 double EstimateBytes(const LogicalOp& op) {
   int64_t width = 0;
   for (const auto& type : op.OutputTypes()) width += TypeWidth(type);
@@ -273,6 +310,7 @@ Result<PlanPtr> Optimize(PlanPtr plan) {
   SLUICE_RETURN_IF_ERROR(FoldPlan(plan.get()));
   plan = PushDown(std::move(plan), {});
   SLUICE_RETURN_IF_ERROR(FoldPlan(plan.get()));
+  ReassociateJoins(&plan);
   BindingSet required;
   for (const auto& binding : plan->OutputBindings())
     required.insert({binding.table, binding.column});

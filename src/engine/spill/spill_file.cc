@@ -139,7 +139,7 @@ Result<bool> SpillFile::Read(DataChunk* out) {
         SLUICE_RETURN_IF_ERROR(ReadExact(&total, sizeof(total)));
         std::string chars(total, '\0');
         SLUICE_RETURN_IF_ERROR(ReadExact(chars.data(), total));
-        LargeVector<uint8_t> nulls = std::move(column.nulls());
+        ColumnArray<uint8_t> nulls = std::move(column.nulls());
         column = Vector(column.type());
         column.Reserve(count);
         size_t pos = 0;

@@ -1,8 +1,9 @@
-// LargeArrayAllocator: the allocator of the engine's growing arrays (column vectors, hash-table
-// slots, keys and aggregate states). Arrays of 128 KiB or more get their own anonymous mapping,
-// unmapped when freed; from 2 MiB they are 2 MiB-aligned and marked MADV_HUGEPAGE, so random
-// probes into tables of tens of MB miss the TLB far less often. Smaller arrays (a chunk's
-// columns) use operator new.
+// LargeArrayAllocator: the allocator of the engine's growing arrays (hash-table slots, keys and
+// aggregate states; column vectors, which become big as a join's build side or a sort buffer).
+// Arrays of kMapBytes or more get their own anonymous mapping, unmapped when freed; from 2 MiB
+// they are 2 MiB-aligned and marked MADV_HUGEPAGE, so random probes into tables of tens of MB
+// miss the TLB far less often. Smaller arrays use operator new. Column vectors map from 1 MiB,
+// so a chunk's columns (4096 rows) stay on the heap even with longish strings.
 //
 // Why not malloc for big arrays: glibc raises its mmap threshold to the largest block freed, so
 // after the first big free every array grown by doubling leaves its outgrown copies as heap
@@ -21,16 +22,20 @@
 
 namespace sluice::engine {
 
-template <typename T>
+template <typename T, size_t kMapBytes = size_t{128} << 10>
 struct LargeArrayAllocator {
   using value_type = T;
-  static constexpr size_t kMapBytes = size_t{128} << 10;
   // The x86-64 huge page size.
   static constexpr size_t kHugePage = size_t{2} << 20;
 
+  template <typename U>
+  struct rebind {
+    using other = LargeArrayAllocator<U, kMapBytes>;
+  };
+
   LargeArrayAllocator() = default;
   template <typename U>
-  LargeArrayAllocator(const LargeArrayAllocator<U>&) {}  // NOLINT: allocator rebinding
+  LargeArrayAllocator(const LargeArrayAllocator<U, kMapBytes>&) {}  // NOLINT: rebinding
 
   T* allocate(size_t count) {
     size_t bytes = count * sizeof(T);
@@ -56,7 +61,7 @@ struct LargeArrayAllocator {
     }
   }
   template <typename U>
-  bool operator==(const LargeArrayAllocator<U>&) const {
+  bool operator==(const LargeArrayAllocator<U, kMapBytes>&) const {
     return true;
   }
 
@@ -67,7 +72,8 @@ struct LargeArrayAllocator {
     return (bytes + unit - 1) / unit * unit;
   }
   static void* Map(size_t bytes) {
-    void* memory = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void* memory =
+        ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (memory == MAP_FAILED) throw std::bad_alloc();
     return memory;
   }
@@ -76,5 +82,12 @@ struct LargeArrayAllocator {
 template <typename T>
 using LargeVector = std::vector<T, LargeArrayAllocator<T>>;
 using LargeString = std::basic_string<char, std::char_traits<char>, LargeArrayAllocator<char>>;
+
+// Column vectors: mapped from 1 MiB.
+inline constexpr size_t kColumnMapBytes = size_t{1} << 20;
+template <typename T>
+using ColumnArray = std::vector<T, LargeArrayAllocator<T, kColumnMapBytes>>;
+using ColumnChars =
+    std::basic_string<char, std::char_traits<char>, LargeArrayAllocator<char, kColumnMapBytes>>;
 
 }  // namespace sluice::engine

@@ -2,7 +2,35 @@
 
 #include <cstring>
 
+#include "engine/types/copy_bytes.h"
+
 namespace sluice::engine {
+
+namespace {
+
+// Sources with more rows than this are not in cache: gathers prefetch rows ahead, so the misses
+// of a chunk overlap instead of being paid one row at a time (join output from a big build side).
+constexpr size_t kPrefetchRows = 1 << 16;
+constexpr int64_t kPrefetchAhead = 16;
+
+template <typename T>
+void GatherInto(ColumnArray<T>& out, const ColumnArray<T>& in, const uint32_t* rows,
+                int64_t count) {
+  size_t base = out.size();
+  out.resize(base + static_cast<size_t>(count));
+  T* dst = out.data() + base;
+  const T* src = in.data();
+  if (in.size() < kPrefetchRows) {
+    for (int64_t idx = 0; idx < count; ++idx) dst[idx] = src[rows[idx]];
+    return;
+  }
+  for (int64_t idx = 0; idx < count; ++idx) {
+    if (idx + kPrefetchAhead < count) __builtin_prefetch(&src[rows[idx + kPrefetchAhead]]);
+    dst[idx] = src[rows[idx]];
+  }
+}
+
+}  // namespace
 
 void Vector::Reserve(int64_t rows) {
   auto count = static_cast<size_t>(rows);
@@ -70,7 +98,9 @@ void Vector::AppendNulls(int64_t count) {
 
 void Vector::AppendStr(std::string_view text) {
   if (!nulls_.empty()) nulls_.push_back(0);
-  chars_.append(text);
+  size_t pos = chars_.size();
+  chars_.resize(pos + text.size());
+  CopyBytes(chars_.data() + pos, text.data(), text.size());
   offsets_.push_back(static_cast<uint32_t>(chars_.size()));
   ++size_;
 }
@@ -128,20 +158,6 @@ void Vector::AppendFrom(const Vector& src, int64_t row) {
   ++size_;
 }
 
-namespace {
-
-template <typename T>
-void GatherInto(LargeVector<T>& out, const LargeVector<T>& in, const uint32_t* rows,
-                int64_t count) {
-  size_t base = out.size();
-  out.resize(base + static_cast<size_t>(count));
-  T* dst = out.data() + base;
-  const T* src = in.data();
-  for (int64_t idx = 0; idx < count; ++idx) dst[idx] = src[rows[idx]];
-}
-
-}  // namespace
-
 void Vector::AppendGather(const Vector& src, const uint32_t* rows, int64_t count) {
   if (src.has_nulls() || has_nulls()) {
     if (nulls_.empty()) nulls_.assign(static_cast<size_t>(size_), 0);
@@ -166,20 +182,32 @@ void Vector::AppendGather(const Vector& src, const uint32_t* rows, int64_t count
       GatherInto(f64_, src.f64_, rows, count);
       break;
     case Storage::kStr: {
+      // First pass: where each string is (and prefetching it); second pass: the copies.
+      bool prefetch = src.size_ >= static_cast<int64_t>(kPrefetchRows);
+      size_t base = offsets_.size();
+      offsets_.resize(base + static_cast<size_t>(count));
+      uint32_t* ends = offsets_.data() + base;  // holds each string's source offset meanwhile
       size_t total = 0;
+      const uint32_t* src_offsets = src.offsets_.data();
       for (int64_t idx = 0; idx < count; ++idx) {
-        total += src.offsets_[rows[idx] + 1] - src.offsets_[rows[idx]];
+        if (prefetch && idx + kPrefetchAhead < count) {
+          __builtin_prefetch(&src_offsets[rows[idx + kPrefetchAhead]]);
+        }
+        uint32_t begin = src_offsets[rows[idx]];
+        if (prefetch) __builtin_prefetch(src.chars_.data() + begin);
+        ends[idx] = begin;
+        total += src_offsets[rows[idx] + 1] - begin;
       }
       size_t pos = chars_.size();
       chars_.resize(pos + total);
-      size_t base = offsets_.size();
-      offsets_.resize(base + static_cast<size_t>(count));
+      char* dst = chars_.data();
+      const char* from = src.chars_.data();
       for (int64_t idx = 0; idx < count; ++idx) {
-        uint32_t begin = src.offsets_[rows[idx]];
-        uint32_t length = src.offsets_[rows[idx] + 1] - begin;
-        std::memcpy(chars_.data() + pos, src.chars_.data() + begin, length);
+        uint32_t begin = ends[idx];
+        uint32_t length = src_offsets[rows[idx] + 1] - begin;
+        CopyBytes(dst + pos, from + begin, length);
         pos += length;
-        offsets_[base + static_cast<size_t>(idx)] = static_cast<uint32_t>(pos);
+        ends[idx] = static_cast<uint32_t>(pos);
       }
       break;
     }

@@ -29,22 +29,26 @@ class Vector {
   bool has_nulls() const { return !nulls_.empty(); }
 
   // Typed views (REQUIRES: the matching storage).
-  LargeVector<uint8_t>& u8() { return u8_; }
-  LargeVector<int64_t>& i64() { return i64_; }
-  LargeVector<int128>& i128() { return i128_; }
-  LargeVector<double>& f64() { return f64_; }
-  const LargeVector<uint8_t>& u8() const { return u8_; }
-  const LargeVector<int64_t>& i64() const { return i64_; }
-  const LargeVector<int128>& i128() const { return i128_; }
-  const LargeVector<double>& f64() const { return f64_; }
-  LargeVector<uint8_t>& nulls() { return nulls_; }
-  const LargeVector<uint8_t>& nulls() const { return nulls_; }
+  ColumnArray<uint8_t>& u8() { return u8_; }
+  ColumnArray<int64_t>& i64() { return i64_; }
+  ColumnArray<int128>& i128() { return i128_; }
+  ColumnArray<double>& f64() { return f64_; }
+  const ColumnArray<uint8_t>& u8() const { return u8_; }
+  const ColumnArray<int64_t>& i64() const { return i64_; }
+  const ColumnArray<int128>& i128() const { return i128_; }
+  const ColumnArray<double>& f64() const { return f64_; }
+  ColumnArray<uint8_t>& nulls() { return nulls_; }
+  const ColumnArray<uint8_t>& nulls() const { return nulls_; }
   std::string_view Str(int64_t row) const {
     auto idx = static_cast<size_t>(row);
     return std::string_view(chars_).substr(offsets_[idx], offsets_[idx + 1] - offsets_[idx]);
   }
 
   void Reserve(int64_t rows);
+  /// Reserves room for `bytes` of string data (VARCHAR/BLOB).
+  void ReserveChars(int64_t bytes) { chars_.reserve(static_cast<size_t>(bytes)); }
+  /// Bytes of string data held (VARCHAR/BLOB).
+  int64_t chars_size() const { return static_cast<int64_t>(chars_.size()); }
   void Clear();
   /// Sets size() after the typed array was filled directly (nulls stays as is or empty).
   void SetSize(int64_t rows) { size_ = rows; }
@@ -72,13 +76,13 @@ class Vector {
  private:
   SqlType type_;
   int64_t size_ = 0;
-  LargeVector<uint8_t> nulls_;
-  LargeVector<uint8_t> u8_;
-  LargeVector<int64_t> i64_;
-  LargeVector<int128> i128_;
-  LargeVector<double> f64_;
-  LargeVector<uint32_t> offsets_{0};
-  LargeString chars_;
+  ColumnArray<uint8_t> nulls_;
+  ColumnArray<uint8_t> u8_;
+  ColumnArray<int64_t> i64_;
+  ColumnArray<int128> i128_;
+  ColumnArray<double> f64_;
+  ColumnArray<uint32_t> offsets_{0};
+  ColumnChars chars_;
 };
 
 /// Rows of several columns; all columns have size() rows.
