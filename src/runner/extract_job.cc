@@ -205,6 +205,15 @@ int64_t BatchBytes(const ColumnBatch& batch) {
   return bytes;
 }
 
+// Whatever way an attempt ends, a writer it did not close is aborted: its temporary file goes,
+// nothing appears under a final name.
+struct AbortUnclosedWriter {
+  std::unique_ptr<ParquetFileWriter>* writer;
+  ~AbortUnclosedWriter() {
+    if (*writer) (*writer)->Abort();
+  }
+};
+
 // Writes a batch the cursor filled: through the transform when there is one, else handing the
 // batch itself to the writer (no copy; the writer may give back a recycled buffer).
 Status WriteThrough(ParquetFileWriter* writer, ChunkTransform* transform, ColumnBatch* batch) {
@@ -231,12 +240,7 @@ Result<ChunkResult> RunKeyedChunk(TableState& state, Connection* conn, int index
       mysql::StreamingCursor::Open(conn, options.protocol, std::move(spec), state.cursor_options));
   ColumnBatch batch(state.source->schema());
   std::unique_ptr<ParquetFileWriter> writer;
-  struct AbortGuard {
-    std::unique_ptr<ParquetFileWriter>* writer;
-    ~AbortGuard() {
-      if (*writer) (*writer)->Abort();
-    }
-  } guard{&writer};
+  AbortUnclosedWriter guard{&writer};
   const std::string file = PartName(index);
   int64_t batch_bytes = 0;
   std::unique_ptr<ChunkTransform> transform;
@@ -300,12 +304,7 @@ Result<std::vector<ChunkResult>> RunScanPass(TableState& state, Connection* conn
                                                          state.cursor_options));
     ColumnBatch batch(state.source->schema());
     std::unique_ptr<ParquetFileWriter> writer;
-    struct AbortGuard {
-      std::unique_ptr<ParquetFileWriter>* writer;
-      ~AbortGuard() {
-        if (*writer) (*writer)->Abort();
-      }
-    } guard{&writer};
+    AbortUnclosedWriter guard{&writer};
     int64_t rows_in_file = 0;
     std::unique_ptr<ChunkTransform> transform;
     // Committed when the whole pass succeeds: a failed pass is redone from the start.
@@ -403,12 +402,7 @@ Result<std::vector<ChunkResult>> RunOrderedPass(TableState& state, Connection* c
       mysql::StreamingCursor::Open(conn, options.protocol, std::move(spec), state.cursor_options));
   ColumnBatch batch(state.source->schema());
   std::unique_ptr<ParquetFileWriter> writer;
-  struct AbortGuard {
-    std::unique_ptr<ParquetFileWriter>* writer;
-    ~AbortGuard() {
-      if (*writer) (*writer)->Abort();
-    }
-  } guard{&writer};
+  AbortUnclosedWriter guard{&writer};
   std::unique_ptr<ChunkTransform> transform;
   std::vector<ChunkResult> results;
   int64_t rows_in_file = 0;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "e2e_util.h"
+#include "sql_file.h"
 #include "support/dirty_orders_contract.h"
 
 namespace sluice::testing {
@@ -51,20 +52,7 @@ class ExtractValidateE2eTest : public ::testing::Test {
     conn_ = ConnectTestDb();
     ASSERT_NE(conn_, nullptr);
     ASSERT_TRUE(fs::exists(Pqcheck())) << "pqcheck not found at " << Pqcheck();
-    // Load tests/validate/dirty_orders.sql statement by statement.
-    std::string text = ReadFile(SLUICE_DIRTY_ORDERS_SQL);
-    ASSERT_FALSE(text.empty()) << SLUICE_DIRTY_ORDERS_SQL;
-    std::string statement;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.starts_with("--")) continue;
-      statement += line + "\n";
-      if (!line.empty() && line.back() == ';') {
-        Exec(conn_.get(), statement.substr(0, statement.rfind(';')));
-        statement.clear();
-      }
-    }
+    ASSERT_NO_FATAL_FAILURE(ExecSqlFile(conn_.get(), SLUICE_DIRTY_ORDERS_SQL));
     dir_ = TempDir(::testing::UnitTest::GetInstance()->current_test_info()->name());
     table_dir_ = dir_ + "/out/dirty_orders";
   }
@@ -95,19 +83,9 @@ TEST_F(ExtractValidateE2eTest, QuarantineWritesExactOutputRejectsAndManifest) {
   EXPECT_NE(run.err.find("passed"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("8 rows checked, 4 rows quarantined"), std::string::npos) << run.err;
 
-  EXPECT_EQ(
-      SqlRows("SELECT id, amount, qty, created, status FROM read_parquet('" + table_dir_ +
-              "/part-*.parquet') ORDER BY id, amount"),
-      (std::vector<std::string>{
-          R"J({"id":1,"amount":"1234.50","qty":3,"created":"2024-01-05","status":"new"})J",
-          R"J({"id":2,"amount":"17.00","qty":4,"created":"2024-01-06","status":"paid"})J",
-          R"J({"id":3,"amount":null,"qty":1,"created":"2024-01-07","status":"paid"})J",
-          R"J({"id":6,"amount":"-5.00","qty":1,"created":"2024-01-10","status":"shipped"})J",
-          R"J({"id":9,"amount":"30.00","qty":2,"created":"2024-01-12","status":"new"})J",
-          R"J({"id":9,"amount":"31.00","qty":2,"created":"2024-01-13","status":"new"})J",
-          R"J({"id":10,"amount":null,"qty":null,"created":null,"status":null})J",
-          R"J({"id":11,"amount":"2000000.00","qty":5,"created":"2024-01-14","status":"lost"})J",
-      }));
+  EXPECT_EQ(SqlRows("SELECT id, amount, qty, created, status FROM read_parquet('" + table_dir_ +
+                    "/part-*.parquet') ORDER BY id, amount"),
+            DirtyOrdersQuarantineOutput());
   EXPECT_EQ(SqlRows("SELECT typeof(amount) t, typeof(qty) q, typeof(created) c FROM "
                     "read_parquet('" +
                     table_dir_ + "/part-*.parquet') LIMIT 1"),
@@ -234,13 +212,13 @@ TEST_F(ExtractValidateE2eTest, ExpressionChecksOnHelperThreads) {
       "      amount: {type: \"decimal(12,2)\", format: comma, on_error: \"null\"}\n"
       "      qty: {type: int32, on_error: \"null\"}\n"
       "      created: {type: date, on_error: \"null\"}\n";
-  CommandResult run = Run(
-      "--contract " +
-      WriteContract(casts +
-                    "    checks:\n      expression:\n"
-                    "        - amount < 1000\n"
-                    "        - \"status IN ('new', 'paid', 'shipped') OR created IS NULL\"\n"
-                    "        - qty * 2 + 1 > 0\n"));
+  CommandResult run =
+      Run("--contract " +
+          WriteContract(casts +
+                        "    checks:\n      expression:\n"
+                        "        - amount < 1000\n"
+                        "        - \"status IN ('new', 'paid', 'shipped') OR created IS NULL\"\n"
+                        "        - qty * 2 + 1 > 0\n"));
   ASSERT_EQ(run.exit_code, 3) << run.err;
   EXPECT_FALSE(fs::exists(table_dir_ + "/_manifest.json"));
   json report = ParseJson(ReadFile(table_dir_ + "/_validation.json"));
@@ -262,12 +240,10 @@ TEST_F(ExtractValidateE2eTest, ExpressionChecksOnHelperThreads) {
 
   // BIGINT overflow while evaluating, on a helper thread: the extract stops naming the check.
   CommandResult overflow =
-      Run("--contract " + WriteContract(casts +
-                                        "    checks:\n      expression: "
-                                        "\"pk * 9223372036854775807 > 0\"\n"));
+      Run("--contract " + WriteContract(casts + "    checks:\n      expression: "
+                                                "\"pk * 9223372036854775807 > 0\"\n"));
   EXPECT_EQ(overflow.exit_code, 3) << overflow.err;
-  EXPECT_NE(overflow.err.find("expression check 'pk * 9223372036854775807 > 0'"),
-            std::string::npos)
+  EXPECT_NE(overflow.err.find("expression check 'pk * 9223372036854775807 > 0'"), std::string::npos)
       << overflow.err;
   EXPECT_FALSE(fs::exists(table_dir_ + "/_manifest.json"));
 }

@@ -9,7 +9,7 @@
 #include <random>
 #include <set>
 
-#include "e2e/e2e_util.h"
+#include "runner/pipeline_test_util.h"
 
 namespace sluice::testing {
 namespace {
@@ -17,65 +17,11 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-std::string Password() {
-  auto url = mysql::ParseConnectionUrl(TestMysqlUrl());
-  return url.ok() && url->password ? *url->password : "";
-}
-
-// The test URL without its password (pipelines take it from the environment).
-std::string UrlWithoutPassword() {
-  auto url = mysql::ParseConnectionUrl(TestMysqlUrl());
-  return "mysql://" + url->user + "@" + url->host + ":" + std::to_string(url->port) + "/" +
-         url->database;
-}
-
-std::string RunEnv() { return "PIPELINE_TEST_PASSWORD=" + ShellQuote(Password()) + " "; }
-
-CommandResult Sluice(const std::string& args, const std::string& env = "") {
-  return RunShell(RunEnv() + env + " " + ShellQuote(SluiceBinary()) + " " + args);
-}
-
-pid_t StartRun(const std::vector<std::string>& args, const std::vector<std::string>& env,
-               const std::string& err_path) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    static std::string password_env = "PIPELINE_TEST_PASSWORD=" + Password();
-    putenv(password_env.data());
-    for (const auto& item : env) putenv(const_cast<char*>(item.c_str()));
-    FILE* err = freopen(err_path.c_str(), "w", stderr);
-    FILE* out = freopen("/dev/null", "w", stdout);
-    (void)err;
-    (void)out;
-    std::vector<std::string> storage = {SluiceBinary()};
-    storage.insert(storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& arg : storage) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-std::vector<std::string> SortedLines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
-
 // Rows of a lake table as canonical "id|k|payload" lines in id order, read by DuckDB.
 std::vector<std::string> LakeRows(const std::string& dir) {
-  auto result =
-      RunShell(ShellQuote(Pqcheck()) + " sql " +
-               ShellQuote("SELECT concat_ws('|', id, k, payload) AS r FROM read_parquet('" + dir +
-                          "/*.parquet') ORDER BY id"));
-  EXPECT_EQ(result.exit_code, 0) << result.err;
   std::vector<std::string> rows;
-  for (const auto& line : SortedLines(result.out)) {
+  for (const auto& line : PqRows("SELECT concat_ws('|', id, k, payload) AS r FROM read_parquet('" +
+                                 dir + "/*.parquet') ORDER BY id")) {
     json row = json::parse(line, nullptr, false);
     rows.push_back(row.is_object() && row["r"].is_string() ? row["r"].get<std::string>() : line);
   }
@@ -100,20 +46,8 @@ class PipelineE2eTest : public ::testing::Test {
   }
 
   std::vector<std::string> SourceRows(const std::string& table) {
-    // Other suites sharing this server KILL every `sluice` connection in their fault tests:
-    // reconnect instead of failing on a connection lost between statements.
-    std::string sql = "SELECT CONCAT_WS('|', id, k, payload) FROM " + table + " ORDER BY id";
-    auto rows = conn_->QueryRows(sql);
-    for (int retry = 0; !rows.ok() && retry < 3; ++retry) {
-      conn_ = ConnectTestDb();
-      rows = conn_->QueryRows(sql);
-    }
-    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
-    std::vector<std::string> out;
-    if (rows.ok()) {
-      for (const auto& row : *rows) out.push_back(row[0].value_or("NULL"));
-    }
-    return out;
+    return QueryFirstColumn(&conn_,
+                            "SELECT CONCAT_WS('|', id, k, payload) FROM " + table + " ORDER BY id");
   }
 
   // Small (2,000 rows), medium (30,000) and skewed large (80,000 rows, half of them on 1% of
@@ -127,10 +61,8 @@ class PipelineE2eTest : public ::testing::Test {
 
   std::string WritePipeline(const std::string& dir, const std::string& extra_tables = "",
                             const std::string& extra = "", const std::string& defaults = "") {
-    std::string yaml = "name: e2e\nsources:\n  db:\n    url: " + UrlWithoutPassword() +
-                       "\n    password: ${PIPELINE_TEST_PASSWORD}\n    max_connections: 3\n"
-                       "destination: " +
-                       dir + "/lake\ndefaults:\n  fetch_rows: 500\n  retries: 3\n" + defaults +
+    std::string yaml = "name: e2e\n" + PipelineTestSources(3) + "destination: " + dir +
+                       "/lake\ndefaults:\n  fetch_rows: 500\n  retries: 3\n" + defaults +
                        "tables:\n"
                        "  - name: pl_small\n    chunk_rows: 1000\n"
                        "  - name: pl_medium\n    chunk_rows: 5000\n"
@@ -161,7 +93,7 @@ TEST_F(PipelineE2eTest, PlanPrintsTablesChunksRangesAndWritesNothing) {
   MakeThreeTables();
   std::string dir = TempDir("plan");
   std::string file = WritePipeline(dir);
-  auto plan = Sluice("plan " + file + " --json");
+  auto plan = RunSluice("plan " + file + " --json");
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
   json out = ParseJson(plan.out);
   ASSERT_TRUE(out.is_object()) << plan.out;
@@ -174,7 +106,7 @@ TEST_F(PipelineE2eTest, PlanPrintsTablesChunksRangesAndWritesNothing) {
   EXPECT_GE(out["tables"][2]["chunks"].size(), 5u);
   EXPECT_GT(out["tables"][1]["estimated_rows"].get<int64_t>(), 0);
   EXPECT_FALSE(fs::exists(dir + "/lake")) << "plan must not write";
-  EXPECT_EQ(plan.out.find(Password() + "@"), std::string::npos);
+  EXPECT_EQ(plan.out.find(PipelineTestPassword() + "@"), std::string::npos);
 }
 
 // Three tables in parallel on one pool; exact rows; the JSON summary lists every file.
@@ -182,8 +114,8 @@ TEST_F(PipelineE2eTest, ThreeTablesRunInParallelAndAreExact) {
   MakeThreeTables();
   std::string dir = TempDir("three");
   std::string file = WritePipeline(dir);
-  auto run = Sluice("run " + file + " --json --report " + dir + "/run.html",
-                    "SLUICE_DEBUG_BATCH_DELAY_MS=3");
+  auto run = RunSluice("run " + file + " --json --report " + dir + "/run.html",
+                       "SLUICE_DEBUG_BATCH_DELAY_MS=3");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   json summary = ParseJson(run.out);
   ASSERT_TRUE(summary.is_object()) << run.out;
@@ -223,7 +155,7 @@ TEST_F(PipelineE2eTest, ChunkFailingTwiceIsRetriedAndDataExact) {
   MakeThreeTables();
   std::string dir = TempDir("retry");
   std::string file = WritePipeline(dir);
-  auto run = Sluice("run " + file + " --json", "SLUICE_DEBUG_FAIL_CHUNKS=pl_medium:2:2");
+  auto run = RunSluice("run " + file + " --json", "SLUICE_DEBUG_FAIL_CHUNKS=pl_medium:2:2");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   json summary = ParseJson(run.out);
   EXPECT_EQ(summary["tables"][1]["retries"], 2);
@@ -242,7 +174,8 @@ TEST_F(PipelineE2eTest, KilledConnectionsAreRetriedWhileOtherTablesContinue) {
   std::string dir = TempDir("kill");
   std::string file = WritePipeline(dir, "  - name: pl_kill\n    chunk_rows: 5000\n");
   std::string err = dir + "/stderr.txt";
-  pid_t pid = StartRun({"run", file, "--progress", "log"}, {"SLUICE_DEBUG_BATCH_DELAY_MS=20"}, err);
+  pid_t pid = StartSluice({"run", file, "--progress", "log"}, {"SLUICE_DEBUG_BATCH_DELAY_MS=20"},
+                          "/dev/null", err);
   auto watcher = ConnectTestDb();
   ASSERT_NE(watcher, nullptr);
   std::string own =
@@ -285,8 +218,8 @@ TEST_F(PipelineE2eTest, KillNineAtRandomPointsThenRerunIsExact) {
   bool last_killed = false;
   for (int trial = 0; trial < 6; ++trial) {
     // 40 ms per batch: the whole pipeline needs ~3 s of work, so most trials die mid-run.
-    pid_t pid =
-        StartRun({"run", file, "--progress", "log"}, {"SLUICE_DEBUG_BATCH_DELAY_MS=40"}, err);
+    pid_t pid = StartSluice({"run", file, "--progress", "log"}, {"SLUICE_DEBUG_BATCH_DELAY_MS=40"},
+                            "/dev/null", err);
     std::this_thread::sleep_for(std::chrono::milliseconds(delay(random)));
     kill(pid, SIGKILL);
     last_killed = WaitExit(pid) == 128 + SIGKILL;
@@ -302,7 +235,7 @@ TEST_F(PipelineE2eTest, KillNineAtRandomPointsThenRerunIsExact) {
     }
   }
   EXPECT_GE(killed, 3);
-  auto run = Sluice("run " + file + " --json");
+  auto run = RunSluice("run " + file + " --json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   json summary = ParseJson(run.out);
   int64_t reused = 0;
@@ -321,54 +254,23 @@ TEST_F(PipelineE2eTest, RerunOfSucceededRunIsIdentical) {
   MakeThreeTables();
   std::string dir = TempDir("rerun");
   std::string file = WritePipeline(dir);
-  auto first = Sluice("run " + file + " --json");
+  auto first = RunSluice("run " + file + " --json");
   ASSERT_EQ(first.exit_code, 0) << first.err;
   json manifest1 = ParseJson(ReadFile(dir + "/lake/pl_large/_manifest.json"));
   auto files1 = ListDir(dir + "/lake/pl_large");
-  auto second = Sluice("run " + file + " --json");
+  auto second = RunSluice("run " + file + " --json");
   ASSERT_EQ(second.exit_code, 0) << second.err;
   json manifest2 = ParseJson(ReadFile(dir + "/lake/pl_large/_manifest.json"));
   EXPECT_EQ(manifest1["files"], manifest2["files"]);  // names, rows, bytes, sha256
   EXPECT_EQ(files1, ListDir(dir + "/lake/pl_large"));
   ExpectExact(dir + "/lake", {"pl_small", "pl_medium", "pl_large"});
   // --fresh starts over and still gives the same data.
-  auto fresh = Sluice("run " + file + " --json --fresh");
+  auto fresh = RunSluice("run " + file + " --json --fresh");
   ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
   json summary = ParseJson(fresh.out);
   for (const auto& table : summary["tables"]) EXPECT_EQ(table["chunks_reused"], 0);
   ExpectExact(dir + "/lake", {"pl_small", "pl_medium", "pl_large"});
 }
-
-struct Receiver {
-  FILE* pipe = nullptr;
-  int port = 0;
-  pid_t pid = 0;
-};
-
-Receiver StartReceiver(const std::string& out_path, int status = 200) {
-  Receiver receiver;
-  std::string command =
-      "exec python3 " + ShellQuote(std::string(SLUICE_TESTS_DIR) + "/runner/webhook_receiver.py") +
-      " " + ShellQuote(out_path) + " --status " + std::to_string(status) + " & echo $!";
-  receiver.pipe = popen(command.c_str(), "r");
-  char line[64] = {0};
-  if (fgets(line, sizeof(line), receiver.pipe)) receiver.pid = std::atoi(line);
-  if (fgets(line, sizeof(line), receiver.pipe)) receiver.port = std::atoi(line);
-  return receiver;
-}
-
-void StopReceiver(Receiver& receiver) {
-  if (receiver.pid > 0) kill(receiver.pid, SIGTERM);
-  receiver.pid = 0;
-  if (receiver.pipe) pclose(receiver.pipe);
-  receiver.pipe = nullptr;
-}
-
-// Stops the receiver even when an assertion returns early (it holds ctest's output pipe).
-struct ReceiverGuard {
-  Receiver* receiver;
-  ~ReceiverGuard() { StopReceiver(*receiver); }
-};
 
 // A table that fails for good (every attempt of a chunk fails) is reported to the webhook with
 // run id, table, chunk range, attempt and error; the other tables complete; exit code 4.
@@ -376,16 +278,15 @@ TEST_F(PipelineE2eTest, TableFailingForGoodAlertsWebhookAndOthersComplete) {
   MakeThreeTables();
   std::string dir = TempDir("alert");
   std::string received = dir + "/received.jsonl";
-  Receiver receiver = StartReceiver(received);
-  ReceiverGuard guard{&receiver};
-  ASSERT_GT(receiver.port, 0);
+  WebhookReceiver receiver(received);
+  ASSERT_GT(receiver.port(), 0);
   std::string file =
       WritePipeline(dir, "",
-                    "alerts:\n  webhook: http://127.0.0.1:" + std::to_string(receiver.port) +
+                    "alerts:\n  webhook: http://127.0.0.1:" + std::to_string(receiver.port()) +
                         "/hooks/T000/B000/secretpath\n  on_failure: true\n",
                     "");
-  auto run = Sluice("run " + file + " --json", "SLUICE_DEBUG_FAIL_CHUNKS=pl_medium:3:99");
-  StopReceiver(receiver);
+  auto run = RunSluice("run " + file + " --json", "SLUICE_DEBUG_FAIL_CHUNKS=pl_medium:3:99");
+  receiver.Stop();
   EXPECT_EQ(run.exit_code, 4) << run.err;
   json summary = ParseJson(run.out);
   ASSERT_TRUE(summary.is_object()) << run.out;
@@ -396,7 +297,7 @@ TEST_F(PipelineE2eTest, TableFailingForGoodAlertsWebhookAndOthersComplete) {
   EXPECT_EQ(summary["tables"][1]["retries"], 3);
   EXPECT_FALSE(fs::exists(dir + "/lake/pl_medium/_manifest.json"));
   ExpectExact(dir + "/lake", {"pl_small", "pl_large"});
-  auto lines = SortedLines(ReadFile(received));
+  auto lines = NonEmptyLines(ReadFile(received));
   ASSERT_EQ(lines.size(), 1u) << ReadFile(received);
   json alert = ParseJson(lines[0]);
   EXPECT_EQ(alert["run_id"], summary["run_id"]);
@@ -409,7 +310,7 @@ TEST_F(PipelineE2eTest, TableFailingForGoodAlertsWebhookAndOthersComplete) {
   // The webhook path is a credential: never in logs.
   EXPECT_EQ(run.err.find("secretpath"), std::string::npos);
   // The rerun completes only what is missing.
-  auto rerun = Sluice("run " + file + " --json");
+  auto rerun = RunSluice("run " + file + " --json");
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   json second = ParseJson(rerun.out);
   EXPECT_GT(second["tables"][1]["chunks_reused"].get<int>(), 0);
@@ -422,24 +323,23 @@ TEST_F(PipelineE2eTest, WebhookFailureNeverFailsTheRun) {
   MakeTable("pl_small", "SELECT seq, seq % 10, MD5(seq) FROM seq_1_to_2000");
   std::string dir = TempDir("deadhook");
   std::string received = dir + "/received.jsonl";
-  Receiver receiver = StartReceiver(received, 500);
-  ReceiverGuard guard{&receiver};
-  ASSERT_GT(receiver.port, 0);
-  for (int port : {receiver.port, 1}) {  // port 1: nothing listens
-    std::string yaml = "sources:\n  db:\n    url: " + UrlWithoutPassword() +
+  WebhookReceiver receiver(received, 500);
+  ASSERT_GT(receiver.port(), 0);
+  for (int port : {receiver.port(), 1}) {  // port 1: nothing listens
+    std::string yaml = "sources:\n  db:\n    url: " + PipelineTestUrl() +
                        "\n    password: ${PIPELINE_TEST_PASSWORD}\ndestination: " + dir +
                        "/lake\ntables:\n  - name: pl_small\nalerts:\n  webhook: http://127.0.0.1:" +
                        std::to_string(port) + "/x\n  on_success: true\n  timeout_seconds: 2\n";
     std::ofstream(dir + "/p.yaml") << yaml;
-    auto run = Sluice("run " + dir + "/p.yaml --json");
+    auto run = RunSluice("run " + dir + "/p.yaml --json");
     EXPECT_EQ(run.exit_code, 0) << run.err;
     json summary = ParseJson(run.out);
     EXPECT_EQ(summary["status"], "succeeded");
     ASSERT_EQ(summary["alert_errors"].size(), 1u) << run.out;
     EXPECT_NE(run.err.find("alert not delivered"), std::string::npos) << run.err;
   }
-  StopReceiver(receiver);
-  auto lines = SortedLines(ReadFile(received));
+  receiver.Stop();
+  auto lines = NonEmptyLines(ReadFile(received));
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(ParseJson(lines[0])["event"], "run_succeeded");
 }
@@ -455,7 +355,7 @@ TEST_F(PipelineE2eTest, ConfigAndCredentialErrorsFailBeforeAnythingIsWritten) {
     int exit_code;
     std::string message;
   };
-  std::string head = "sources:\n  db:\n    url: " + UrlWithoutPassword() +
+  std::string head = "sources:\n  db:\n    url: " + PipelineTestUrl() +
                      "\n    password: ${PIPELINE_TEST_PASSWORD}\ndestination: " + lake + "\n";
   std::vector<Case> cases = {
       {head + "tables:\n  - name: pl_small\n    chunk_row: 10\n", 2,
@@ -466,7 +366,7 @@ TEST_F(PipelineE2eTest, ConfigAndCredentialErrorsFailBeforeAnythingIsWritten) {
       {head + "tables:\n  - name: pl_small\n    columns: [id, nope]\n", 2, "nope"},
       {head + "tables:\n  - name: pl_small\n    contract: c.yaml\n", 2,
        "p.yaml:8: tables.pl_small.contract: contract file "},
-      {"sources:\n  db:\n    url: " + UrlWithoutPassword() +
+      {"sources:\n  db:\n    url: " + PipelineTestUrl() +
            "\n    password: ${WRONG_PASSWORD_VAR}\ndestination: " + lake +
            "\ntables:\n  - name: pl_small\n",
        4, "Access denied"},
@@ -474,7 +374,7 @@ TEST_F(PipelineE2eTest, ConfigAndCredentialErrorsFailBeforeAnythingIsWritten) {
   for (const auto& item : cases) {
     SCOPED_TRACE(item.yaml);
     std::ofstream(dir + "/p.yaml") << item.yaml;
-    auto run = Sluice("run " + dir + "/p.yaml --json", "WRONG_PASSWORD_VAR=not-the-password");
+    auto run = RunSluice("run " + dir + "/p.yaml --json", "WRONG_PASSWORD_VAR=not-the-password");
     EXPECT_EQ(run.exit_code, item.exit_code) << run.err;
     EXPECT_NE(run.err.find(item.message), std::string::npos) << run.err;
     EXPECT_EQ(run.out, "");
@@ -489,15 +389,12 @@ TEST_F(PipelineE2eTest, SmallMemoryBudgetBoundsPeakRss) {
   // ~4 KB rows, 40,000 rows: 160 MB of payload.
   MakeTable("pl_wide", "SELECT seq, seq % 100, REPEAT(MD5(seq), 128) FROM seq_1_to_40000", "TEXT");
   std::string dir = TempDir("budget");
-  std::string yaml = "sources:\n  db:\n    url: " + UrlWithoutPassword() +
-                     "\n    password: ${PIPELINE_TEST_PASSWORD}\n    max_connections: 4\n"
-                     "destination: " +
-                     dir +
+  std::string yaml = PipelineTestSources(4) + "destination: " + dir +
                      "/lake\ndefaults:\n  memory_limit: 64MB\n"
                      "  task_memory: 32MB\n  fetch_rows: 500\ntables:\n"
                      "  - name: pl_wide\n    chunk_rows: 5000\n";
   std::ofstream(dir + "/p.yaml") << yaml;
-  auto run = Sluice("run " + dir + "/p.yaml --json");
+  auto run = RunSluice("run " + dir + "/p.yaml --json");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   json summary = ParseJson(run.out);
   EXPECT_EQ(summary["total_rows"], 40000);
@@ -510,8 +407,10 @@ TEST_F(PipelineE2eTest, SmallMemoryBudgetBoundsPeakRss) {
   EXPECT_EQ(count["b"], 40000 * 4096);
 }
 
-// Per-table runs (what the Airflow DAG does: one `sluice run --table X` task per table) in any
-// order, then the transforms-only task, give the full data set and the transform output.
+// Per-table runs (`sluice run --table X`, one process per table, as a scheduler may start them)
+// in any order, then the transforms-only run, give the full data set and the transform output.
+// The generated Airflow DAG goes further (a plan task, then each table split into `--shard I/N`
+// task instances): shard_e2e_test.cc runs its commands.
 TEST_F(PipelineE2eTest, PerTableRunsInAnyOrderThenTransforms) {
   MakeThreeTables();
   std::string dir = TempDir("pertable");
@@ -520,14 +419,14 @@ TEST_F(PipelineE2eTest, PerTableRunsInAnyOrderThenTransforms) {
                     "transforms:\n  - name: counts\n    output: marts/counts.parquet\n"
                     "    sql: SELECT count(*) AS n FROM pl_large\n");
   for (const std::string table : {"pl_large", "pl_small", "pl_medium"}) {
-    auto run = Sluice("run " + file + " --table " + table + " --json");
+    auto run = RunSluice("run " + file + " --table " + table + " --json");
     ASSERT_EQ(run.exit_code, 0) << run.err;
     json summary = ParseJson(run.out);
     ASSERT_EQ(summary["tables"].size(), 1u);
     EXPECT_EQ(summary["transforms"].size(), 0u);
   }
   EXPECT_FALSE(fs::exists(dir + "/lake/marts/counts.parquet"));
-  auto transforms = Sluice("run " + file + " --transforms-only --json");
+  auto transforms = RunSluice("run " + file + " --transforms-only --json");
   ASSERT_EQ(transforms.exit_code, 0) << transforms.err;
   json count = PqSql("SELECT n FROM read_parquet('" + dir + "/lake/marts/counts.parquet')");
   EXPECT_EQ(count["n"], 80000);

@@ -1,12 +1,15 @@
 // Helpers for the `sluice run` end-to-end suites: the test server's URL without its password
-// (pipelines read it from PIPELINE_TEST_PASSWORD), running the binary with that environment, and
-// the local webhook receiver (webhook_receiver.py) started and stopped around a run.
+// (pipelines read it from PIPELINE_TEST_PASSWORD), running the binary with that environment (in
+// the foreground or the background), reading the source back through a connection that other
+// suites may kill, and the local webhook receiver (webhook_receiver.py) started and stopped
+// around a run.
 #pragma once
 
 #include <signal.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -37,6 +40,48 @@ inline std::string PipelineTestSources(int max_connections = 2) {
 inline CommandResult RunSluice(const std::string& args, const std::string& env = "") {
   return RunShell("PIPELINE_TEST_PASSWORD=" + ShellQuote(PipelineTestPassword()) + " " + env + " " +
                   ShellQuote(SluiceBinary()) + " " + args);
+}
+
+// Starts the binary with `args` in the background, PIPELINE_TEST_PASSWORD and `env` set, stdout
+// and stderr going to files; returns its pid (for WaitExit or kill).
+inline pid_t StartSluice(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                         const std::string& out_path, const std::string& err_path) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    static std::string password = "PIPELINE_TEST_PASSWORD=" + PipelineTestPassword();
+    putenv(password.data());
+    for (const auto& item : env) putenv(const_cast<char*>(item.c_str()));
+    FILE* err = freopen(err_path.c_str(), "w", stderr);
+    FILE* out = freopen(out_path.c_str(), "w", stdout);
+    (void)err;
+    (void)out;
+    std::vector<std::string> storage = {SluiceBinary()};
+    storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& arg : storage) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// The first column of `sql`'s rows ("NULL" for NULL). Other suites sharing the server KILL every
+// `sluice` connection in their fault tests: *conn is reconnected instead of failing on a
+// connection lost between statements.
+inline std::vector<std::string> QueryFirstColumn(std::unique_ptr<mysql::Connection>* conn,
+                                                 const std::string& sql) {
+  auto rows = (*conn)->QueryRows(sql);
+  for (int retry = 0; !rows.ok() && retry < 3; ++retry) {
+    *conn = ConnectTestDb();
+    rows = (*conn)->QueryRows(sql);
+  }
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  std::vector<std::string> out;
+  if (rows.ok()) {
+    for (const auto& row : *rows) out.push_back(row[0].value_or("NULL"));
+  }
+  return out;
 }
 
 inline std::vector<std::string> NonEmptyLines(const std::string& text) {

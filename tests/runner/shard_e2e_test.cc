@@ -14,24 +14,13 @@
 #include <set>
 
 #include "common/sha256.h"
-#include "e2e/e2e_util.h"
+#include "runner/pipeline_test_util.h"
 
 namespace sluice::testing {
 namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
-
-std::string Password() {
-  auto url = mysql::ParseConnectionUrl(TestMysqlUrl());
-  return url.ok() && url->password ? *url->password : "";
-}
-
-std::string UrlWithoutPassword() {
-  auto url = mysql::ParseConnectionUrl(TestMysqlUrl());
-  return "mysql://" + url->user + "@" + url->host + ":" + std::to_string(url->port) + "/" +
-         url->database;
-}
 
 // A command started with bash in the background, its stdout and stderr going to files.
 struct Started {
@@ -69,10 +58,6 @@ CommandResult Bash(const std::string& command) {
   return RunShell("bash -c " + ShellQuote(command));
 }
 
-CommandResult Sluice(const std::string& args) {
-  return RunShell(ShellQuote(SluiceBinary()) + " " + args);
-}
-
 class ShardE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -80,7 +65,7 @@ class ShardE2eTest : public ::testing::Test {
     conn_ = ConnectTestDb();
     ASSERT_NE(conn_, nullptr);
     // Pipelines read the password from the environment; the DAG's commands inherit it.
-    setenv("SHARD_TEST_PASSWORD", Password().c_str(), 1);
+    setenv("PIPELINE_TEST_PASSWORD", PipelineTestPassword().c_str(), 1);
   }
 
   // id BIGINT PK, k INT, payload VARCHAR; rows from a SELECT over seq_1_to_N.
@@ -101,10 +86,7 @@ class ShardE2eTest : public ::testing::Test {
   }
 
   std::string WritePipeline(const std::string& dir, const std::string& extra = "") {
-    std::string yaml = "name: shard-e2e\nsources:\n  db:\n    url: " + UrlWithoutPassword() +
-                       "\n    password: ${SHARD_TEST_PASSWORD}\n    max_connections: 2\n"
-                       "destination: " +
-                       dir +
+    std::string yaml = "name: shard-e2e\n" + PipelineTestSources(2) + "destination: " + dir +
                        "/lake\ndefaults:\n  fetch_rows: 500\n  retries: 3\ntables:\n"
                        "  - name: sh_small\n    chunk_rows: 500\n"
                        "  - name: sh_medium\n    chunk_rows: 3000\n    shards: 4\n"
@@ -117,22 +99,6 @@ class ShardE2eTest : public ::testing::Test {
     return path;
   }
 
-  std::vector<std::string> QueryLines(const std::string& sql) {
-    // Other suites on this server KILL every `sluice` connection in their fault tests:
-    // reconnect instead of failing on a connection lost between statements.
-    auto rows = conn_->QueryRows(sql);
-    for (int retry = 0; !rows.ok() && retry < 3; ++retry) {
-      conn_ = ConnectTestDb();
-      rows = conn_->QueryRows(sql);
-    }
-    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
-    std::vector<std::string> out;
-    if (rows.ok()) {
-      for (const auto& row : *rows) out.push_back(row[0].value_or("NULL"));
-    }
-    return out;
-  }
-
   // The table in the lake equals `source_sql` (one "id|k|payload" column, in id order): same
   // row count, same checksum over all rows, no duplicate id; the manifest lists exactly the part
   // files in the directory and the right total; no temporary file is left.
@@ -140,16 +106,12 @@ class ShardE2eTest : public ::testing::Test {
                         const std::string& source_sql) {
     SCOPED_TRACE(table);
     std::string dir = lake + "/" + table;
-    std::vector<std::string> source = QueryLines(source_sql);
-    auto lake_rows =
-        RunShell(ShellQuote(Pqcheck()) + " sql " +
-                 ShellQuote("SELECT concat_ws('|', id, k, payload) AS r FROM read_parquet('" + dir +
-                            "/*.parquet') ORDER BY id"));
-    ASSERT_EQ(lake_rows.exit_code, 0) << lake_rows.err;
+    std::vector<std::string> source = QueryFirstColumn(&conn_, source_sql);
     std::vector<std::string> lines;
-    std::istringstream in(lake_rows.out);
-    for (std::string line; std::getline(in, line);) {
-      if (!line.empty()) lines.push_back(ParseJson(line)["r"].get<std::string>());
+    for (const auto& line :
+         PqRows("SELECT concat_ws('|', id, k, payload) AS r FROM read_parquet('" + dir +
+                "/*.parquet') ORDER BY id")) {
+      lines.push_back(ParseJson(line)["r"].get<std::string>());
     }
     auto checksum = [](const std::vector<std::string>& rows) {
       Sha256 hash;
@@ -210,8 +172,9 @@ TEST_F(ShardE2eTest, DagShardCommandsInRandomOrderAndPartlyConcurrentlyAreExact)
       WritePipeline(dir,
                     "transforms:\n  - name: counts\n    output: marts/counts.parquet\n"
                     "    sql: SELECT count(*) AS n FROM sh_skew\n");
-  auto generated = Sluice("airflow-dag " + ShellQuote(file) + " --shards 3 --sluice " +
-                          ShellQuote(SluiceBinary()) + " --output " + ShellQuote(dir + "/dag.py"));
+  auto generated =
+      RunSluice("airflow-dag " + ShellQuote(file) + " --shards 3 --sluice " +
+                ShellQuote(SluiceBinary()) + " --output " + ShellQuote(dir + "/dag.py"));
   ASSERT_EQ(generated.exit_code, 0) << generated.err;
   auto commands = DagCommands(dir + "/dag.py");
   ASSERT_EQ(commands.size(), 6u);
@@ -232,7 +195,7 @@ TEST_F(ShardE2eTest, DagShardCommandsInRandomOrderAndPartlyConcurrentlyAreExact)
   Exec(conn_.get(),
        "INSERT INTO sh_medium SELECT seq, seq % 1000, MD5(seq) FROM seq_30001_to_30700");
   Exec(conn_.get(), "DELETE FROM sh_medium WHERE id = 12345");
-  auto replanned = Sluice("plan " + ShellQuote(file) + " --only sh_medium --json");
+  auto replanned = RunSluice("plan " + ShellQuote(file) + " --only sh_medium --json");
   ASSERT_EQ(replanned.exit_code, 0) << replanned.err;
   auto ranges = [](const json& table) {
     std::vector<std::string> out;
@@ -352,7 +315,7 @@ TEST_F(ShardE2eTest, KilledShardIsRetriedAndCompletesTheTable) {
   MakeTables();
   std::string dir = TempDir("shard_kill");
   std::string file = WritePipeline(dir);
-  auto saved = Sluice("plan " + ShellQuote(file) + " --only sh_medium --save");
+  auto saved = RunSluice("plan " + ShellQuote(file) + " --only sh_medium --save");
   ASSERT_EQ(saved.exit_code, 0) << saved.err;
   std::string table_dir = dir + "/lake/sh_medium";
   auto shard = [&](const std::string& spec) {
@@ -421,12 +384,12 @@ TEST_F(ShardE2eTest, UnshardedRunCompletesWhatShardsLeft) {
   MakeTables();
   std::string dir = TempDir("shard_mixed");
   std::string file = WritePipeline(dir);
-  auto first = Sluice("run " + ShellQuote(file) + " --only sh_skew --shard 0/2 --json");
+  auto first = RunSluice("run " + ShellQuote(file) + " --only sh_skew --shard 0/2 --json");
   ASSERT_EQ(first.exit_code, 0) << first.err;
   json shard_summary = ParseJson(first.out);
   EXPECT_FALSE(shard_summary["tables"][0]["table_complete"].get<bool>());
   int shard_chunks = shard_summary["tables"][0]["chunks"].get<int>();
-  auto rest = Sluice("run " + ShellQuote(file) + " --only sh_skew --json");
+  auto rest = RunSluice("run " + ShellQuote(file) + " --only sh_skew --json");
   ASSERT_EQ(rest.exit_code, 0) << rest.err;
   EXPECT_EQ(ParseJson(rest.out)["tables"][0]["chunks_reused"], shard_chunks);
   ExpectExactTable(dir + "/lake", "sh_skew", Rows("sh_skew"));
@@ -435,7 +398,7 @@ TEST_F(ShardE2eTest, UnshardedRunCompletesWhatShardsLeft) {
   std::string other = TempDir("shard_mixed_other");
   std::string other_file = WritePipeline(other);
   for (const std::string spec : {"1/2", "0/2"}) {
-    auto run = Sluice("run " + ShellQuote(other_file) + " --only sh_skew --shard " + spec);
+    auto run = RunSluice("run " + ShellQuote(other_file) + " --only sh_skew --shard " + spec);
     ASSERT_EQ(run.exit_code, 0) << run.err;
   }
   EXPECT_EQ(ReadFile(other + "/lake/sh_skew/_manifest.json"), manifest);
@@ -459,7 +422,7 @@ TEST_F(ShardE2eTest, BadShardOptionsAreRefused) {
             "cannot be combined with --transforms-only"},
        }) {
     SCOPED_TRACE(item.args);
-    auto run = Sluice(item.args);
+    auto run = RunSluice(item.args);
     EXPECT_EQ(run.exit_code, 2) << run.err;
     EXPECT_NE(run.err.find(item.message), std::string::npos) << run.err;
     EXPECT_FALSE(fs::exists(dir + "/lake")) << "nothing may be written";
@@ -470,7 +433,7 @@ TEST_F(ShardE2eTest, BadShardOptionsAreRefused) {
                  remote.find("\n", remote.find("destination: ")) - remote.find("destination: "),
                  "destination: s3://bucket/lake");
   std::ofstream(dir + "/remote.yaml") << remote;
-  for (const std::string args : {"run " + dir + "/remote.yaml --only sh_small --shard 0/2",
+  for (const std::string& args : {"run " + dir + "/remote.yaml --only sh_small --shard 0/2",
                                  "plan " + dir + "/remote.yaml --only sh_small --save"}) {
     SCOPED_TRACE(args);
     auto run = RunShell("AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=y " +
@@ -483,15 +446,15 @@ TEST_F(ShardE2eTest, BadShardOptionsAreRefused) {
   // A state file a shard cannot read is never replaced by a shard.
   fs::create_directories(dir + "/lake/sh_small");
   std::ofstream(dir + "/lake/sh_small/_sluice_state.json") << "{not json";
-  auto broken = Sluice("run " + file + " --only sh_small --shard 0/2");
+  auto broken = RunSluice("run " + file + " --only sh_small --shard 0/2");
   EXPECT_EQ(broken.exit_code, 2) << broken.err;
   EXPECT_NE(broken.err.find("is not a plan this"), std::string::npos) << broken.err;
   EXPECT_EQ(ReadFile(dir + "/lake/sh_small/_sluice_state.json"), "{not json");
   // `plan --save --fresh` starts the table over; then the shards run.
-  auto fresh = Sluice("plan " + file + " --only sh_small --save --fresh");
+  auto fresh = RunSluice("plan " + file + " --only sh_small --save --fresh");
   ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
   for (const std::string spec : {"0/2", "1/2"}) {
-    auto run = Sluice("run " + file + " --only sh_small --shard " + spec);
+    auto run = RunSluice("run " + file + " --only sh_small --shard " + spec);
     ASSERT_EQ(run.exit_code, 0) << run.err;
   }
   ExpectExactTable(dir + "/lake", "sh_small", Rows("sh_small"));

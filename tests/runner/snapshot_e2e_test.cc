@@ -28,29 +28,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kTable = "snap_t";
 
-// Starts the sluice binary with `args`; stdout and stderr go to files.
-pid_t StartSluice(const std::vector<std::string>& args, const std::vector<std::string>& env,
-                  const std::string& out_path, const std::string& err_path) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    static std::string password = "PIPELINE_TEST_PASSWORD=" + PipelineTestPassword();
-    putenv(password.data());
-    for (const auto& item : env) putenv(const_cast<char*>(item.c_str()));
-    FILE* err = freopen(err_path.c_str(), "w", stderr);
-    FILE* out = freopen(out_path.c_str(), "w", stdout);
-    (void)err;
-    (void)out;
-    std::vector<std::string> storage = {SluiceBinary()};
-    storage.insert(storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& arg : storage) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
 bool WaitForText(const std::string& path, const std::string& text, int seconds = 30) {
   auto deadline = Clock::now() + std::chrono::seconds(seconds);
   while (Clock::now() < deadline) {
@@ -121,19 +98,8 @@ class SnapshotE2eTest : public ::testing::Test {
   }
 
   std::vector<std::string> SourceRows() {
-    std::string sql = std::string("SELECT CONCAT_WS('|', id, k, payload) FROM ") + kTable +
-                      " ORDER BY id, k, payload";
-    auto rows = conn_->QueryRows(sql);
-    for (int retry = 0; !rows.ok() && retry < 3; ++retry) {
-      conn_ = ConnectTestDb();  // lost to another suite's KILL: reconnect
-      rows = conn_->QueryRows(sql);
-    }
-    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
-    std::vector<std::string> out;
-    if (rows.ok()) {
-      for (const auto& row : *rows) out.push_back(row[0].value_or("NULL"));
-    }
-    return out;
+    return QueryFirstColumn(&conn_, std::string("SELECT CONCAT_WS('|', id, k, payload) FROM ") +
+                                        kTable + " ORDER BY id, k, payload");
   }
 
   // Other sessions write to every part of the key space while the extract runs: one pass of

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "e2e/e2e_util.h"
+#include "runner/pipeline_test_util.h"
 #include "storage/storage_e2e_backends.h"
 
 namespace sluice::testing {
@@ -21,26 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
-
-std::string Password() {
-  auto url = mysql::ParseConnectionUrl(TestMysqlUrl());
-  return url.ok() && url->password ? *url->password : "";
-}
-
-std::string UrlWithoutPassword() {
-  auto url = mysql::ParseConnectionUrl(TestMysqlUrl());
-  return "mysql://" + url->user + "@" + url->host + ":" + std::to_string(url->port) + "/" +
-         url->database;
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
 
 class PipelineStorageE2eTest : public ::testing::TestWithParam<StorageBackend> {
  protected:
@@ -58,14 +38,8 @@ class PipelineStorageE2eTest : public ::testing::TestWithParam<StorageBackend> {
 
   // Source rows as "id|a|b" lines in id order.
   std::vector<std::string> SourceRows(const std::string& table, const std::string& columns) {
-    auto rows =
-        conn_->QueryRows("SELECT CONCAT_WS('|', " + columns + ") FROM " + table + " ORDER BY id");
-    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
-    std::vector<std::string> out;
-    if (rows.ok()) {
-      for (const auto& row : *rows) out.push_back(row[0].value_or("NULL"));
-    }
-    return out;
+    return QueryFirstColumn(
+        &conn_, "SELECT CONCAT_WS('|', " + columns + ") FROM " + table + " ORDER BY id");
   }
 
   // Downloads every file the remote manifest of `table` lists; returns the local directory.
@@ -90,13 +64,10 @@ class PipelineStorageE2eTest : public ::testing::TestWithParam<StorageBackend> {
   }
 
   std::vector<std::string> LakeRows(const std::string& dir, const std::string& columns) {
-    auto result =
-        RunShell(ShellQuote(Pqcheck()) + " sql " +
-                 ShellQuote("SELECT concat_ws('|', " + columns + ") AS r FROM read_parquet('" +
-                            dir + "/*.parquet') ORDER BY id"));
-    EXPECT_EQ(result.exit_code, 0) << result.err;
     std::vector<std::string> rows;
-    for (const auto& line : Lines(result.out)) {
+    for (const auto& line :
+         PqRows("SELECT concat_ws('|', " + columns + ") AS r FROM read_parquet('" + dir +
+                "/*.parquet') ORDER BY id")) {
       json row = ParseJson(line);
       rows.push_back(row.is_object() && row["r"].is_string() ? row["r"].get<std::string>() : line);
     }
@@ -123,18 +94,15 @@ TEST_P(PipelineStorageE2eTest, RunPublishesTwoTablesThatReadBackExactly) {
                         " SELECT seq, DATE '2024-01-01' + INTERVAL (seq % 300) DAY, seq / 7, "
                         "IF(seq % 11 = 0, NULL, REPEAT('x', seq % 40)) FROM seq_1_to_5000");
   const std::string dest = backend.url_base + "/" + FreshPrefix("pipeline-e2e");
-  std::string yaml = "name: storage_e2e\nsources:\n  db:\n    url: " + UrlWithoutPassword() +
-                     "\n    password: ${PIPELINE_TEST_PASSWORD}\n    max_connections: 2\n"
-                     "destination: " +
-                     dest + "\nstaging_dir: " + dir_ + "/staging\n" +
+  std::string yaml = "name: storage_e2e\n" + PipelineTestSources(2) + "destination: " + dest +
+                     "\nstaging_dir: " + dir_ + "/staging\n" +
                      "defaults:\n  fetch_rows: 500\n  retries: 2\ntables:\n"
                      "  - name: " +
                      orders + "\n    chunk_rows: 3000\n  - name: " + events +
                      "\n    chunk_rows: 2000\n";
   std::ofstream(dir_ + "/pipeline.yaml") << yaml;
-  std::string command = "PIPELINE_TEST_PASSWORD=" + ShellQuote(Password()) + " " + backend.env +
-                        " " + ShellQuote(SluiceBinary()) + " run " + dir_ + "/pipeline.yaml --json";
-  CommandResult run = RunShell(command);
+  const std::string args = "run " + dir_ + "/pipeline.yaml --json";
+  CommandResult run = RunSluice(args, backend.env);
   ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
   json summary = ParseJson(run.out);
   ASSERT_TRUE(summary.is_object()) << run.out;
@@ -173,7 +141,7 @@ TEST_P(PipelineStorageE2eTest, RunPublishesTwoTablesThatReadBackExactly) {
                               << (source.size() > 7 ? source[7] : "");
 
   // A second run republishes the same tables: identical manifests, no extra objects.
-  CommandResult again = RunShell(command);
+  CommandResult again = RunSluice(args, backend.env);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ((*store)->Get(orders + "/_manifest.json").ValueOrDie(), orders_manifest.dump(2) + "\n");
   EXPECT_EQ(StoredKeys(store->get(), orders + "/").size(), 5u);

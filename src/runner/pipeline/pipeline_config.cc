@@ -717,6 +717,13 @@ Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::s
         check.Error(line, path + ".source",
                     "unknown source '" + table.source + "' (sources: " + known + ")");
       }
+      // ReadTable refuses `snapshot: true` with shards; `defaults:` may come after the tables,
+      // so a snapshot inherited from there is only known here.
+      if (table.shards > 1 && !table.snapshot.has_value() && config.defaults.snapshot) {
+        check.Error(tables->value.items[table_idx].Find("shards")->key_line, path + ".shards",
+                    "a snapshot table (defaults.snapshot: true) reads one instant on one set of "
+                    "connections; it cannot be split into shards (set snapshot: false on it)");
+      }
       int64_t task_memory =
           table.task_memory_bytes > 0 ? table.task_memory_bytes : config.defaults.task_memory_bytes;
       // 16 MiB: the smallest share the extract accepts (one wide batch plus a row group).

@@ -234,6 +234,13 @@ TEST(PipelineShardsTest, ShardsKeyAndShardCounts) {
   auto snapshot = Parse(std::string(kHead) + "  - name: frozen\n    snapshot: true\n");
   ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
   EXPECT_EQ(pipeline::TableShardCount(*snapshot, snapshot->tables[0], 8), 1) << "one instant";
+  // A table that opts out of a snapshot default may be sharded.
+  auto opted_out = Parse(std::string(kHead) +
+                         "  - name: live\n    snapshot: false\n    shards: 3\n  - name: frozen\n"
+                         "defaults:\n  snapshot: true\n");
+  ASSERT_TRUE(opted_out.ok()) << opted_out.status().ToString();
+  EXPECT_EQ(pipeline::TableShardCount(*opted_out, opted_out->tables[0], 8), 3);
+  EXPECT_EQ(pipeline::TableShardCount(*opted_out, opted_out->tables[1], 8), 1);
 }
 
 TEST(PipelineShardsTest, BadShardsAreConfigErrorsWithFileAndLine) {
@@ -253,7 +260,10 @@ TEST(PipelineShardsTest, BadShardsAreConfigErrorsWithFileAndLine) {
             "process"},
            {"  - name: t\n    shard: 3\n", "unknown key (did you mean 'shards'?)"},
            {"  - name: t\n    snapshot: true\n    shards: 2\n",
-            "tables.t.shards: a snapshot table reads one instant"},
+            "p.yaml:9: tables.t.shards: a snapshot table reads one instant"},
+           {"  - name: t\n    shards: 2\ndefaults:\n  snapshot: true\n",
+            "p.yaml:8: tables.t.shards: a snapshot table (defaults.snapshot: true) reads one "
+            "instant"},
        }) {
     SCOPED_TRACE(item.tables);
     auto config = Parse(std::string(kHead) + item.tables);
@@ -305,6 +315,24 @@ TEST(AirflowDagTest, NamesQuotesAndShardCountsAreLiterals) {
   EXPECT_NE(dag.find("dag_id=\"sluice_shop\""), std::string::npos);
   EXPECT_EQ(dag.find("\nimport os"), std::string::npos) << "a newline cannot end the comment";
   EXPECT_NE(dag.find(".expand("), std::string::npos);
+}
+
+// Snapshot tables, like contract tables, get one task instance: `run --shard` refuses them.
+TEST(AirflowDagTest, SnapshotAndContractTablesRunAsOneTask) {
+  auto config = Parse(std::string(kHead) +
+                      "  - name: frozen\n    snapshot: true\n"
+                      "  - name: audited\n    casts:\n      fee: {type: int32}\n"
+                      "  - name: live\n    shards: 3\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  pipeline::AirflowDagOptions options;
+  options.pipeline_path = "/p.yaml";
+  options.sluice = "sluice";
+  options.default_shards = 4;
+  std::string dag = pipeline::GenerateAirflowDag(*config, options);
+  EXPECT_NE(dag.find("    \"frozen\": 1,\n    \"audited\": 1,\n    \"live\": 3,\n"),
+            std::string::npos)
+      << dag;
+  EXPECT_NE(dag.find("UNSHARDED = {\"frozen\", \"audited\"}"), std::string::npos) << dag;
 }
 
 }  // namespace

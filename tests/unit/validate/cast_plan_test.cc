@@ -111,9 +111,9 @@ TEST(CastPlanTest, DecimalWithBlanksCommasAndJunkUnderEachMode) {
 // when no row is quarantined, and copying (the rejects need the input) when one is.
 TEST(CastPlanTest, ApplyTakingMovesUnchangedColumnsUnlessRowsAreQuarantined) {
   Schema source = RawSchema();
-  auto plan = CastPlan::Make({Spec("amount=decimal(12,2):comma:quarantine"), Spec("note=string"),
-                              Spec("day=rename:when")},
-                             source, "id");
+  auto plan = CastPlan::Make(
+      {Spec("amount=decimal(12,2):comma:quarantine"), Spec("note=string"), Spec("day=rename:when")},
+      source, "id");
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   const Schema& out_schema = plan->output_schema();
   for (bool with_reject : {false, true}) {

@@ -1,6 +1,8 @@
 // FixedKeySet (unique checks on keys of <= 8 bytes) and FixedKeyCodec: exact duplicate counts
 // against a std::unordered_map ground truth under budgets that force many spills, row keys of
 // reported duplicates, dense ids compressing to one run, and codec round trips.
+#include "validate/fixed_key_set.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -8,7 +10,6 @@
 #include <unordered_map>
 
 #include "validate/fixed_key_codec.h"
-#include "validate/fixed_key_set.h"
 
 namespace sluice::validate {
 namespace {
@@ -113,16 +114,15 @@ TEST(FixedKeySetTest, DuplicatesCarryTheLaterRowAndItsTag) {
   first.Add("a2");
   first.AddNull();
   std::vector<uint64_t> first_keys = {30, 10, 20};
-  ASSERT_TRUE(set.Add(first_keys.data(), 3, first.offsets.data(), first.arena, 1, seen.Callback())
-                  .ok());
+  ASSERT_TRUE(
+      set.Add(first_keys.data(), 3, first.offsets.data(), first.arena, 1, seen.Callback()).ok());
   Rows second;
   second.Add("b1");
   second.Add("b2");
   second.Add("b3");
   std::vector<uint64_t> second_keys = {10, 40, 20};  // 10 and 20 repeat keys of the first call
   ASSERT_TRUE(
-      set.Add(second_keys.data(), 3, second.offsets.data(), second.arena, 2, seen.Callback())
-          .ok());
+      set.Add(second_keys.data(), 3, second.offsets.data(), second.arena, 2, seen.Callback()).ok());
   auto found = set.Finish(seen.Callback(), 5);
   ASSERT_TRUE(found.ok());
   ASSERT_EQ(seen.count, 2);
@@ -143,12 +143,10 @@ TEST(FixedKeySetTest, SpilledDuplicatesAreCountedWithoutRows) {
     rows.Add("r" + std::to_string(idx));
   }
   // The same keys again: every one a duplicate, most found only in the final sweep.
-  ASSERT_TRUE(set.Add(keys.data(), keys.size(), rows.offsets.data(), rows.arena, 0,
-                      seen.Callback())
-                  .ok());
-  ASSERT_TRUE(set.Add(keys.data(), keys.size(), rows.offsets.data(), rows.arena, 1,
-                      seen.Callback())
-                  .ok());
+  ASSERT_TRUE(
+      set.Add(keys.data(), keys.size(), rows.offsets.data(), rows.arena, 0, seen.Callback()).ok());
+  ASSERT_TRUE(
+      set.Add(keys.data(), keys.size(), rows.offsets.data(), rows.arena, 1, seen.Callback()).ok());
   auto found = set.Finish(seen.Callback(), 3);
   ASSERT_TRUE(found.ok());
   EXPECT_GT(set.runs(), 2);
@@ -158,11 +156,12 @@ TEST(FixedKeySetTest, SpilledDuplicatesAreCountedWithoutRows) {
 }
 
 TEST(FixedKeyCodecTest, RoundTripsAndKeepsIdsConsecutiveAcrossZero) {
-  Schema schema{{ColumnSchema{"i64", PhysicalType::kInt64, 0, true, LogicalType::None()},
-                 ColumnSchema{"i32", PhysicalType::kInt32, 0, true, LogicalType::Date()},
-                 ColumnSchema{"d", PhysicalType::kDouble, 0, true, LogicalType::None()},
-                 ColumnSchema{"s", PhysicalType::kByteArray, 0, true, LogicalType::String()},
-                 ColumnSchema{"u", PhysicalType::kInt64, 0, true, LogicalType::Integer(64, false)}}};
+  Schema schema{
+      {ColumnSchema{"i64", PhysicalType::kInt64, 0, true, LogicalType::None()},
+       ColumnSchema{"i32", PhysicalType::kInt32, 0, true, LogicalType::Date()},
+       ColumnSchema{"d", PhysicalType::kDouble, 0, true, LogicalType::None()},
+       ColumnSchema{"s", PhysicalType::kByteArray, 0, true, LogicalType::String()},
+       ColumnSchema{"u", PhysicalType::kInt64, 0, true, LogicalType::Integer(64, false)}}};
   ColumnBatch batch(schema);
   const int64_t i64[] = {-1, 0, 1, INT64_MIN, INT64_MAX};
   const int32_t i32[] = {-1, 0, 1, INT32_MIN, INT32_MAX};
@@ -194,7 +193,7 @@ TEST(FixedKeyCodecTest, RoundTripsAndKeepsIdsConsecutiveAcrossZero) {
   }
   auto doubles = FixedKeyCodec::Make(schema, {2});
   EXPECT_EQ(doubles->Encode(batch, 0), doubles->Encode(batch, 1));  // -0.0 == 0.0
-  auto pair = FixedKeyCodec::Make(schema, {1, 1});  // two INT32 parts side by side
+  auto pair = FixedKeyCodec::Make(schema, {1, 1});                  // two INT32 parts side by side
   ASSERT_TRUE(pair.has_value());
   std::string raw = pair->Decode(pair->Encode(batch, 3));
   ASSERT_EQ(raw.size(), 8u);

@@ -67,6 +67,36 @@ TEST(RegexMatcherTest, AgreesWithStdRegexOnSamples) {
   }
 }
 
+// Fixed sequences of byte classes are matched position by position; the answers must be the
+// DFA's (and std::regex's) for every length around the fixed one.
+TEST(RegexMatcherTest, PositionalFormAgreesWithStdRegex) {
+  struct Case {
+    const char* pattern;
+    int fixed_length;
+  };
+  const Case cases[] = {{R"([A-Z]{3}-[0-9]{4})", 8},
+                        {R"(\d\d\d)", 3},
+                        {"(a|b)c", 2},
+                        {"", 0},
+                        {"(ab|cd)", -1},
+                        {"a?", -1},
+                        {"a+", -1},
+                        {"..", -1}};  // '.' spans UTF-8 bytes
+  const char* texts[] = {"",          "a",        "ac",       "bc",       "cc",       "ab",
+                         "cd",        "123",      "12a",      "1234",     "HOS-0034", "HOS-003",
+                         "HOS-00345", "HoS-0034", "HOS_0034", "ZZZ-9999", "aa"};
+  for (const Case& test : cases) {
+    auto matcher = RegexMatcher::Compile(test.pattern);
+    ASSERT_TRUE(matcher.ok()) << test.pattern;
+    EXPECT_EQ(matcher->fixed_length(), test.fixed_length) << test.pattern;
+    std::regex expected(test.pattern);
+    for (const char* text : texts) {
+      EXPECT_EQ(matcher->Matches(text), std::regex_match(text, expected))
+          << test.pattern << " / " << text;
+    }
+  }
+}
+
 TEST(RegexMatcherTest, RejectsUnsupportedAndMalformed) {
   EXPECT_EQ(RegexMatcher::Compile(R"((a)\1)").status().code(), StatusCode::kNotSupported);
   EXPECT_EQ(RegexMatcher::Compile("(?=a)").status().code(), StatusCode::kNotSupported);
