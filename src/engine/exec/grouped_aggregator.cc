@@ -3,13 +3,22 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string>
 
 namespace sluice::engine {
 
 namespace {
 
-// Initial hash table size (power of two); it doubles at 50% load.
-constexpr size_t kInitialSlots = 1024;
+// Groups a new table has room for; the slot array is a power of two >= 2x the capacity.
+constexpr size_t kInitialGroups = 512;
+// Assumed average encoded key length when variable (text) keys are not yet seen.
+constexpr size_t kGuessedKeyBytes = 24;
+
+size_t SlotsFor(size_t groups) {
+  size_t slots = 1;
+  while (slots < groups * 2) slots <<= 1;
+  return slots;
+}
 
 Status SumOverflow(const SqlType& type) {
   return Status::InvalidArgument("Out of Range: overflow in sum of " + type.ToString());
@@ -70,8 +79,7 @@ GroupedAggregator::GroupedAggregator(std::vector<SqlType> key_types,
       kinds_.push_back(Kind::kVariance);  // stddev_samp, var_samp
     }
   }
-  slots_.assign(kInitialSlots, 0);
-  RecomputeMemory();
+  ReserveGroups(kInitialGroups);
 }
 
 std::vector<SqlType> GroupedAggregator::result_types() const {
@@ -113,18 +121,95 @@ void GroupedAggregator::AddGroupStates() {
   }
 }
 
-void GroupedAggregator::Grow() {
-  LargeVector<uint64_t> bigger(slots_.size() * 2, 0);
-  size_t mask = bigger.size() - 1;
-  for (size_t group = 0; group < group_hashes_.size(); ++group) {
-    size_t pos = group_hashes_[group] & mask;
-    while (bigger[pos] != 0) pos = (pos + 1) & mask;
-    bigger[pos] = Tag(group_hashes_[group]) | (group + 1);
+int64_t GroupedAggregator::BytesForCapacity(size_t groups) const {
+  size_t key_bytes = fixed_key_length_ >= 0  ? static_cast<size_t>(fixed_key_length_)
+                     : group_hashes_.empty() ? kGuessedKeyBytes
+                                             : key_arena_.size() / group_hashes_.size() + 1;
+  size_t per_group = 8 + key_bytes + (fixed_key_length_ >= 0 ? 0 : 8);  // hash, key, offset
+  for (size_t agg = 0; agg < specs_.size(); ++agg) {
+    per_group += 8;  // count
+    Kind kind = kinds_[agg];
+    if (kind == Kind::kVariance) {
+      per_group += 16;
+    } else if (kind == Kind::kSum || kind == Kind::kMin || kind == Kind::kMax) {
+      switch (specs_[agg].arg_type.storage()) {
+        case Storage::kI128:
+          per_group += 16;
+          break;
+        case Storage::kI64:
+        case Storage::kU8:
+          per_group += kind == Kind::kSum ? 16 : 8;
+          break;
+        case Storage::kF64:
+          per_group += 8;
+          break;
+        case Storage::kStr:
+          per_group += sizeof(std::string);
+          break;
+      }
+    }
   }
-  slots_ = std::move(bigger);
+  return static_cast<int64_t>(per_group * groups + SlotsFor(groups) * 8 + groups_.capacity() * 4 +
+                              identity_.capacity() * 4) +
+         text_bytes_;
 }
 
-uint32_t GroupedAggregator::FindOrAdd(uint64_t hash, std::string_view key, bool may_add) {
+void GroupedAggregator::ReserveGroups(size_t groups) {
+  if (groups <= capacity_groups_) return;
+  capacity_groups_ = groups;
+  for (size_t agg = 0; agg < specs_.size(); ++agg) {
+    State& state = states_[agg];
+    state.count.reserve(groups);
+    Kind kind = kinds_[agg];
+    if (kind == Kind::kVariance) {
+      state.real.reserve(groups);
+      state.m2.reserve(groups);
+    } else if (kind == Kind::kSum || kind == Kind::kMin || kind == Kind::kMax) {
+      switch (specs_[agg].arg_type.storage()) {
+        case Storage::kI128:
+          state.wide.reserve(groups);
+          break;
+        case Storage::kI64:
+        case Storage::kU8:
+          if (kind == Kind::kSum) {
+            state.wide.reserve(groups);
+          } else {
+            state.narrow.reserve(groups);
+          }
+          break;
+        case Storage::kF64:
+          state.real.reserve(groups);
+          break;
+        case Storage::kStr:
+          state.text.reserve(groups);
+          break;
+      }
+    }
+  }
+  group_hashes_.reserve(groups);
+  if (fixed_key_length_ >= 0) {
+    key_arena_.reserve(groups * static_cast<size_t>(fixed_key_length_));
+  } else {
+    key_offsets_.reserve(groups + 1);
+    size_t average =
+        group_hashes_.empty() ? kGuessedKeyBytes : key_arena_.size() / group_hashes_.size() + 1;
+    key_arena_.reserve(groups * average);
+  }
+  size_t slots = SlotsFor(groups);
+  if (slots > slots_.size()) {
+    LargeVector<uint64_t> bigger(slots, 0);
+    size_t mask = slots - 1;
+    for (size_t group = 0; group < group_hashes_.size(); ++group) {
+      size_t pos = group_hashes_[group] & mask;
+      while (bigger[pos] != 0) pos = (pos + 1) & mask;
+      bigger[pos] = Tag(group_hashes_[group]) | (group + 1);
+    }
+    slots_ = std::move(bigger);
+  }
+  RecomputeMemory();
+}
+
+uint32_t GroupedAggregator::FindOrAdd(uint64_t hash, std::string_view key, bool bounded) {
   size_t mask = slots_.size() - 1;
   size_t pos = hash & mask;
   uint64_t tag = Tag(hash);
@@ -138,14 +223,17 @@ uint32_t GroupedAggregator::FindOrAdd(uint64_t hash, std::string_view key, bool 
     }
     pos = (pos + 1) & mask;
   }
-  if (!may_add) return kRejected;
+  if (group_hashes_.size() >= capacity_groups_) {
+    if (bounded) return kRejected;
+    ReserveGroups(std::max(kInitialGroups, capacity_groups_ * 2));
+    return FindOrAdd(hash, key, bounded);  // the slots moved
+  }
   auto group = static_cast<uint32_t>(group_hashes_.size());
   slots_[pos] = tag | (group + 1);
   group_hashes_.push_back(hash);
   key_arena_.append(key);
   if (fixed_key_length_ < 0) key_offsets_.push_back(key_arena_.size());
   AddGroupStates();
-  if (group_hashes_.size() * 2 > slots_.size()) Grow();
   return group;
 }
 
@@ -176,7 +264,7 @@ Status GroupedAggregator::Consume(const DataChunk& input, const EncodedKeys& key
   }
   for (size_t idx = 0; idx < count; ++idx) {
     uint32_t row = rows[idx];
-    groups_[idx] = FindOrAdd(keys.hashes[row], keys.Key(row), rejected == nullptr);
+    groups_[idx] = FindOrAdd(keys.hashes[row], keys.Key(row), rejected != nullptr);
     if (groups_[idx] == kRejected) rejected->push_back(row);
   }
   Vector empty;
@@ -374,7 +462,7 @@ Status GroupedAggregator::MergeFrom(const GroupedAggregator& other, const uint32
   std::vector<uint32_t> targets(sources.size());
   for (size_t idx = 0; idx < sources.size(); ++idx) {
     uint32_t group = sources[idx];
-    targets[idx] = FindOrAdd(other.group_hashes_[group], other.KeyOf(group), rejected == nullptr);
+    targets[idx] = FindOrAdd(other.group_hashes_[group], other.KeyOf(group), rejected != nullptr);
     if (targets[idx] == kRejected) rejected->push_back(group);
   }
   for (size_t agg = 0; agg < specs_.size(); ++agg) {
@@ -397,11 +485,7 @@ void GroupedAggregator::Reset() {
   key_offsets_.clear();
   if (fixed_key_length_ < 0) key_offsets_.push_back(0);
   group_hashes_.clear();
-  if (slots_.size() > kInitialSlots * 16) {
-    slots_.assign(kInitialSlots, 0);
-  } else {
-    std::fill(slots_.begin(), slots_.end(), 0);
-  }
+  std::fill(slots_.begin(), slots_.end(), 0);
   text_bytes_ = 0;
   next_output_ = 0;
   finalized_empty_check_ = false;

@@ -32,15 +32,23 @@ class GroupedAggregator {
                                                            std::vector<AggregateSpec> specs);
 
   /// Aggregates rows[0..count) of `input` (every row when `rows` is null), whose first
-  /// key_types.size() columns are the keys encoded in `keys`. With `rejected` non-null, rows of
-  /// unknown groups are not added but appended to *rejected.
+  /// key_types.size() columns are the keys encoded in `keys`. With `rejected` non-null the table
+  /// is bounded: it adds new groups only up to capacity_groups(), rows of further new groups are
+  /// appended to *rejected instead. Unbounded, it grows as needed.
   Status Consume(const DataChunk& input, const EncodedKeys& keys, const uint32_t* rows,
                  size_t count, std::vector<uint32_t>* rejected);
   /// Adds the states of groups[0..count) of `other` (every group when `groups` is null; same
-  /// key types and aggregates) into this table. With `rejected` non-null, groups unknown here are
-  /// not added but appended (as `other`'s group ids) to *rejected.
+  /// key types and aggregates) into this table. With `rejected` non-null, bounded as in
+  /// Consume(): groups that do not fit are appended (as `other`'s group ids) to *rejected.
   Status MergeFrom(const GroupedAggregator& other, const uint32_t* groups = nullptr,
                    size_t count = 0, std::vector<uint32_t>* rejected = nullptr);
+  /// Groups the table holds without allocating. Growth is explicit (ReserveGroups), so a caller
+  /// can reserve budget for it first instead of finding out after the allocation.
+  size_t capacity_groups() const { return capacity_groups_; }
+  /// memory_bytes() once room for `groups` groups is reserved.
+  int64_t BytesForCapacity(size_t groups) const;
+  /// Makes room for `groups` groups (no-op when there is).
+  void ReserveGroups(size_t groups);
   /// Forgets every group (keeping small allocations), for reuse as a per-chunk table.
   void Reset();
   /// The group of each row of the last Consume(), in the order of its `rows`.
@@ -67,7 +75,8 @@ class GroupedAggregator {
   static constexpr uint32_t kRejected = UINT32_MAX;
 
   GroupedAggregator(std::vector<SqlType> key_types, std::vector<AggregateSpec> specs);
-  uint32_t FindOrAdd(uint64_t hash, std::string_view key, bool may_add);
+  /// The group of `key`, added if new — unless `bounded` and at capacity (then kRejected).
+  uint32_t FindOrAdd(uint64_t hash, std::string_view key, bool bounded);
   /// The encoded key of `group`.
   std::string_view KeyOf(uint32_t group) const {
     if (fixed_key_length_ >= 0) {
@@ -77,7 +86,6 @@ class GroupedAggregator {
     return std::string_view(key_arena_.data() + key_offsets_[group],
                             key_offsets_[group + 1] - key_offsets_[group]);
   }
-  void Grow();
   void AddGroupStates();
   Status Update(size_t agg, const Vector& arg, const uint32_t* rows, size_t count);
   /// Adds from's states of sources[i] into targets[i] (skipped when kRejected).
@@ -99,6 +107,7 @@ class GroupedAggregator {
   LargeVector<uint64_t> slots_;     // 0 = empty, else hash tag | (group id + 1)
   std::vector<uint32_t> groups_;    // scratch: group of each consumed row
   std::vector<uint32_t> identity_;  // scratch: 0, 1, 2, ... for Consume without a selection
+  size_t capacity_groups_ = 0;
   int64_t text_bytes_ = 0;
   int64_t memory_bytes_ = 0;
   uint32_t next_output_ = 0;

@@ -148,23 +148,38 @@ Status HashAggregateOperator::VisitShards(int worker, const WorkerState& state, 
   return Status::OK();
 }
 
+void HashAggregateOperator::MakeRoom(GroupedAggregator* table, Reservation* reservation,
+                                     bool* frozen, size_t incoming) {
+  size_t needed = static_cast<size_t>(table->num_groups()) + incoming;
+  if (*frozen || needed <= table->capacity_groups()) return;
+  // Reserve the budget for the larger table before allocating it, so the table never holds
+  // memory the budget refused.
+  size_t target = std::max(needed, table->capacity_groups() * 2);
+  if (reservation->Resize(table->BytesForCapacity(target))) {
+    table->ReserveGroups(target);
+  } else {
+    *frozen = true;  // over budget: keep the groups we have, send rows of new ones to disk
+  }
+}
+
 Status HashAggregateOperator::ConsumeShard(Shard* shard, WorkerState* state,
                                            const std::vector<uint32_t>& rows) {
+  MakeRoom(shard->table.get(), shard->reservation.get(), &shard->frozen, rows.size());
   state->rejected.clear();
   SLUICE_RETURN_IF_ERROR(shard->table->Consume(state->evaluated, state->keys, rows.data(),
-                                               rows.size(),
-                                               shard->frozen ? &state->rejected : nullptr));
+                                               rows.size(), &state->rejected));
   if (!state->rejected.empty()) SLUICE_RETURN_IF_ERROR(SpillToShard(shard, *state));
   return UpdateShardReservation(shard);
 }
 
 Status HashAggregateOperator::MergeShard(Shard* shard, WorkerState* state,
                                          const std::vector<uint32_t>& groups) {
+  MakeRoom(shard->table.get(), shard->reservation.get(), &shard->frozen, groups.size());
   state->rejected.clear();
-  SLUICE_RETURN_IF_ERROR(shard->table->MergeFrom(*state->local, groups.data(), groups.size(),
-                                                 shard->frozen ? &state->rejected : nullptr));
+  SLUICE_RETURN_IF_ERROR(
+      shard->table->MergeFrom(*state->local, groups.data(), groups.size(), &state->rejected));
   if (!state->rejected.empty()) {
-    // The frozen shard has no room for these groups: spill their rows of this chunk instead.
+    // The shard has no room for these groups: spill their rows of this chunk instead.
     state->rejected_mark.assign(static_cast<size_t>(state->local->num_groups()), 0);
     for (uint32_t group : state->rejected) state->rejected_mark[group] = 1;
     const std::vector<uint32_t>& row_groups = state->local->row_groups();
@@ -197,10 +212,8 @@ Status HashAggregateOperator::SpillToShard(Shard* shard, const WorkerState& stat
 }
 
 Status HashAggregateOperator::UpdateShardReservation(Shard* shard) {
-  if (!shard->frozen && !shard->reservation->Resize(shard->table->memory_bytes())) {
-    // Over budget: keep the groups we have, send rows of new ones to disk.
-    shard->frozen = true;
-  }
+  // Growth is reserved up front; only min/max strings grow a table beyond its reservation.
+  if (!shard->reservation->Resize(shard->table->memory_bytes())) shard->frozen = true;
   return Status::OK();
 }
 
@@ -275,7 +288,9 @@ template <typename Source>
 Status HashAggregateOperator::Build(Source next, int depth) {
   SLUICE_ASSIGN_OR_RETURN(table_, GroupedAggregator::Create(key_types_, specs_));
   reservation_ = std::make_unique<Reservation>(ctx_->budget);
-  bool spilling = false;
+  // Bounded (spilling new groups past the budget) unless out of hash bits for another level.
+  bool bounded = depth < kMaxDepth && !groups_.empty();
+  bool frozen = false;
   EncodedKeys keys;
   std::vector<uint32_t> rejected;
   std::vector<const Vector*> key_columns;
@@ -288,16 +303,16 @@ Status HashAggregateOperator::Build(Source next, int depth) {
       key_columns.push_back(&evaluated.columns[col]);
     }
     EncodeKeys(key_columns, evaluated.size, &keys);
+    if (bounded) {
+      MakeRoom(table_.get(), reservation_.get(), &frozen, static_cast<size_t>(evaluated.size));
+    }
     rejected.clear();
     SLUICE_RETURN_IF_ERROR(
-        table_->Consume(evaluated, keys, nullptr, 0, spilling ? &rejected : nullptr));
+        table_->Consume(evaluated, keys, nullptr, 0, bounded ? &rejected : nullptr));
     if (!rejected.empty()) SLUICE_RETURN_IF_ERROR(SpillRows(evaluated, keys, rejected, depth));
-    if (!spilling && !reservation_->Resize(table_->memory_bytes())) {
-      // Freeze the table unless we are out of hash bits (then keep going in memory).
-      spilling = depth < kMaxDepth && !groups_.empty();
-    }
+    if (!reservation_->Resize(table_->memory_bytes())) frozen = true;
   }
-  if (spilling) SLUICE_RETURN_IF_ERROR(FlushPartitions(depth));
+  if (!open_partitions_.empty()) SLUICE_RETURN_IF_ERROR(FlushPartitions(depth));
   return Status::OK();
 }
 

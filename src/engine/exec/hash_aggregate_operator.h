@@ -12,10 +12,10 @@
 // worker keeps its own one-group state and the states are merged at the end. When the child
 // cannot run a sink, the consumer thread feeds the same structures.
 //
-// Spilling (hybrid hash aggregation): a shard adds groups while its reservation can grow. Once the
-// budget refuses, the shard is frozen: rows of groups already in it still aggregate in memory,
-// rows of new groups (also those whose partial state it refuses) are written, already evaluated,
-// to the shard's spill file. After the input
+// Spilling (hybrid hash aggregation): a shard's table grows in explicit steps, each reserved from
+// the budget before it is allocated. Once the budget refuses, the shard is frozen: rows of groups
+// already in it still aggregate in memory, rows of new groups (also those whose partial state it
+// refuses) are written, already evaluated, to the shard's spill file. After the input
 // ends the in-memory groups are emitted and freed, then each spill file is aggregated the same
 // way (recursively, splitting by the next 4 hash bits into 16 partitions), so every group's rows
 // meet in exactly one table.
@@ -76,6 +76,9 @@ class HashAggregateOperator : public Operator {
   /// Runs fn(shard, index) under the lock of every shard with work in state.shard_rows.
   template <typename Fn>
   Status VisitShards(int worker, const WorkerState& state, Fn fn);
+  /// Grows `table` for `incoming` more groups if the budget allows, else freezes it.
+  static void MakeRoom(GroupedAggregator* table, Reservation* reservation, bool* frozen,
+                       size_t incoming);
   Status ConsumeShard(Shard* shard, WorkerState* state, const std::vector<uint32_t>& rows);
   Status MergeShard(Shard* shard, WorkerState* state, const std::vector<uint32_t>& groups);
   /// Appends the evaluated rows listed in state.rejected to the shard's spill file.

@@ -134,13 +134,16 @@ void EncodeKeys(const std::vector<const Vector*>& keys, int64_t count, EncodedKe
   for (const Vector* key : keys) {
     int width = FixedKeyWidth(key->type());
     const uint8_t* nulls = key->has_nulls() ? key->nulls().data() : nullptr;
-    for (size_t row = 0; row < rows; ++row) {
-      size_t length = 1;
-      if (!(nulls && nulls[row])) {
-        length += width >= 0 ? static_cast<size_t>(width)
-                             : 4 + key->Str(static_cast<int64_t>(row)).size();
+    uint32_t* lengths = out->offsets.data() + 1;
+    if (width >= 0) {
+      for (size_t row = 0; row < rows; ++row) {
+        lengths[row] += nulls && nulls[row] ? 1 : 1 + static_cast<uint32_t>(width);
       }
-      out->offsets[row + 1] += static_cast<uint32_t>(length);
+      continue;
+    }
+    const uint32_t* offsets = key->str_offsets();
+    for (size_t row = 0; row < rows; ++row) {
+      lengths[row] += nulls && nulls[row] ? 1 : 5 + (offsets[row + 1] - offsets[row]);
     }
   }
   for (size_t row = 0; row < rows; ++row) out->offsets[row + 1] += out->offsets[row];
@@ -198,15 +201,17 @@ void EncodeKeys(const std::vector<const Vector*>& keys, int64_t count, EncodedKe
         });
         break;
       }
-      case Storage::kStr:
+      case Storage::kStr: {
+        const uint32_t* offsets = key->str_offsets();
+        const char* chars = key->str_chars();
         encode([&](char* dst, size_t row) {
-          auto text = key->Str(static_cast<int64_t>(row));
-          auto length = static_cast<uint32_t>(text.size());
+          uint32_t length = offsets[row + 1] - offsets[row];
           std::memcpy(dst, &length, 4);
-          CopyBytes(dst + 4, text.data(), text.size());
+          CopyBytes(dst + 4, chars + offsets[row], length);
           return 4 + length;
         });
         break;
+      }
     }
   }
   for (size_t row = 0; row < rows; ++row) out->hashes[row] = HashBytes(out->Key(row));

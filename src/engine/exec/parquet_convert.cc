@@ -13,6 +13,20 @@ int128 BigEndianToInt128(const uint8_t* bytes, size_t size) {
   return static_cast<int128>(value);
 }
 
+// Appends rows [start, start + count) of a fixed-width column of T, sign-extended, in one pass.
+template <typename T, typename Out>
+void Widen(const ColumnVector& input, int64_t start, int64_t count, ColumnArray<Out>* out) {
+  size_t old = out->size();
+  out->resize(old + static_cast<size_t>(count));
+  Out* dst = out->data() + old;
+  const uint8_t* src = input.FixedAt(start);
+  for (int64_t row = 0; row < count; ++row) {
+    T value;
+    std::memcpy(&value, src + row * static_cast<int64_t>(sizeof(T)), sizeof(T));
+    dst[row] = value;
+  }
+}
+
 }  // namespace
 
 void ConvertParquetColumn(const ColumnSchema& column, const ColumnVector& input, int64_t start,
@@ -36,8 +50,7 @@ void ConvertParquetColumn(const ColumnSchema& column, const ColumnVector& input,
       break;
     case PhysicalType::kInt32:
       if (type.id == TypeId::kDecimal) {
-        for (int64_t row = 0; row < count; ++row)
-          out->i128().push_back(input.Get<int32_t>(start + row));
+        Widen<int32_t>(input, start, count, &out->i128());
       } else if (logical.kind == LogicalType::Kind::kInteger && !logical.is_signed) {
         for (int64_t row = 0; row < count; ++row)
           out->i64().push_back(input.Get<uint32_t>(start + row));
@@ -48,8 +61,7 @@ void ConvertParquetColumn(const ColumnSchema& column, const ColumnVector& input,
       break;
     case PhysicalType::kInt64:
       if (type.id == TypeId::kDecimal) {
-        for (int64_t row = 0; row < count; ++row)
-          out->i128().push_back(input.Get<int64_t>(start + row));
+        Widen<int64_t>(input, start, count, &out->i128());
       } else if (type.id == TypeId::kInt128) {
         for (int64_t row = 0; row < count; ++row)
           out->i128().push_back(input.Get<uint64_t>(start + row));
@@ -88,10 +100,12 @@ void ConvertParquetColumn(const ColumnSchema& column, const ColumnVector& input,
               BigEndianToInt128(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
         }
       } else {
-        // AppendStr maintains the NULL map itself: detach it (already filled above) meanwhile.
+        // One copy of the rows' bytes (NULL rows hold none). AppendStrings maintains the NULL
+        // map itself: detach it (already filled above) meanwhile.
         ColumnArray<uint8_t> nulls = std::move(out->nulls());
         out->nulls().clear();
-        for (int64_t row = 0; row < count; ++row) out->AppendStr(input.BytesAt(start + row));
+        out->AppendStrings(reinterpret_cast<const char*>(input.values().data()),
+                           input.offsets().data() + start, count);
         out->nulls() = std::move(nulls);
         return;
       }

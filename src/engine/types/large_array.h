@@ -67,9 +67,9 @@ struct LargeArrayAllocator {
 
  private:
   static size_t Rounded(size_t bytes) {
-    // Page-granular; huge arrays to whole huge pages so the tail page is not a small one.
-    size_t unit = bytes < kHugePage ? size_t{4096} : kHugePage;
-    return (bytes + unit - 1) / unit * unit;
+    // Page-granular, also for huge arrays: a tail that does not fill a huge page stays in small
+    // pages (rounding up to one would fault in 2 MiB for, e.g., a string's terminator byte).
+    return (bytes + 4095) / 4096 * 4096;
   }
   static void* Map(size_t bytes) {
     void* memory =

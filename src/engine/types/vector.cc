@@ -105,6 +105,19 @@ void Vector::AppendStr(std::string_view text) {
   ++size_;
 }
 
+void Vector::AppendStrings(const char* chars, const uint32_t* offsets, int64_t count) {
+  if (!nulls_.empty()) nulls_.resize(nulls_.size() + static_cast<size_t>(count), 0);
+  uint32_t first = offsets[0];
+  auto pos = static_cast<uint32_t>(chars_.size());
+  chars_.append(chars + first, offsets[count] - first);
+  size_t base = offsets_.size();
+  offsets_.resize(base + static_cast<size_t>(count));
+  for (int64_t idx = 0; idx < count; ++idx) {
+    offsets_[base + static_cast<size_t>(idx)] = pos + (offsets[idx + 1] - first);
+  }
+  size_ += count;
+}
+
 void Vector::AppendValue(const Value& value) {
   if (value.is_null) {
     AppendNull();

@@ -39,6 +39,9 @@ class Vector {
   const ColumnArray<double>& f64() const { return f64_; }
   ColumnArray<uint8_t>& nulls() { return nulls_; }
   const ColumnArray<uint8_t>& nulls() const { return nulls_; }
+  /// Raw VARCHAR/BLOB storage: string r is str_chars()[str_offsets()[r], str_offsets()[r + 1]).
+  const uint32_t* str_offsets() const { return offsets_.data(); }
+  const char* str_chars() const { return chars_.data(); }
   std::string_view Str(int64_t row) const {
     auto idx = static_cast<size_t>(row);
     return std::string_view(chars_).substr(offsets_[idx], offsets_[idx + 1] - offsets_[idx]);
@@ -60,6 +63,9 @@ class Vector {
   void AppendNull();
   void AppendValue(const Value& value);
   void AppendStr(std::string_view text);
+  /// Appends `count` strings stored back to back in `chars`: string i is
+  /// chars[offsets[i], offsets[i + 1]) (offsets has count + 1 entries).
+  void AppendStrings(const char* chars, const uint32_t* offsets, int64_t count);
   /// Appends src[row] (same storage).
   void AppendFrom(const Vector& src, int64_t row);
   /// Appends src[rows[0..count)] (same storage).
