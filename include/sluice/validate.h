@@ -202,7 +202,7 @@ enum class CheckKind {
   // table checks
   kRowCount,       // args[0] = min or "", args[1] = max or ""
   kUniqueColumns,  // args: column names whose combination must be unique
-  kExpression,     // args[0]: SQL boolean expression (NotSupported until the query engine)
+  kExpression,     // args[0]: SQL boolean expression over a row, run by the query engine
 };
 const char* CheckKindName(CheckKind kind);
 
@@ -289,8 +289,10 @@ Status WriteValidationReport(const ValidationReport& report, const std::string& 
 struct ValidatorOptions {
   /// Samples kept per failed check.
   int max_samples = 5;
-  /// Memory for the key sets of all unique checks together. 64 MiB holds ~2M distinct 8-byte
-  /// keys in memory; beyond it keys spill as sorted runs to `spill_dir` and are merged in Finish().
+  /// Memory for the key sets of all unique checks together (split evenly, >= 1 MiB each). Keys of
+  /// <= 8 bytes are kept as runs of consecutive values (a dense id range takes a few bytes,
+  /// random 64-bit keys ~7 bytes each); other keys in a hash table (~2M short keys in 64 MiB).
+  /// Beyond it keys spill as sorted runs to `spill_dir` and are merged in Finish().
   int64_t unique_memory_bytes = 64ll << 20;
   /// Directory for spill files; empty: $TMPDIR or /tmp.
   std::string spill_dir;
@@ -313,8 +315,9 @@ class ContractValidator {
  public:
   /// Compiles `contract` against `schema` (the output schema of the casts). Present and type
   /// checks are decided here, from the schema; literals (min, max, allowed) are parsed in the
-  /// column's type and bad ones fail with InvalidArgument naming FILE:LINE: KEY. An expression
-  /// check fails with NotSupported.
+  /// column's type and bad ones fail with InvalidArgument naming FILE:LINE: KEY. Expression
+  /// checks are parsed and bound by the query engine here (a bad one is InvalidArgument; a
+  /// column type the engine cannot compute with, NotSupported).
   static Result<std::unique_ptr<ContractValidator>> Make(const TableContract& contract,
                                                          const Schema& schema,
                                                          const ValidatorOptions& options = {});

@@ -6,7 +6,8 @@
 // stderr; a failed contract (or failed schema checks, before any row is read) makes the extract
 // fail with kValidationFailed, so the manifest is not written.
 // Thread-safety: the transform is shared by the chunk threads (NewChunk, Apply on distinct chunks
-// run concurrently); Begin/Finish are called by the driving thread.
+// run concurrently); Begin/Finish are called by the driving thread. Each part file's checks run on
+// a helper thread of its own (ValidationConfig::background_checks), casts on the chunk's thread.
 #pragma once
 
 #include <memory>

@@ -9,8 +9,8 @@
 
 #include "common/value_format.h"
 #include "sluice/validate.h"
-#include "validate/fixed_key_codec.h"
 #include "validate/expression_check.h"
+#include "validate/fixed_key_codec.h"
 #include "validate/fixed_key_set.h"
 #include "validate/regex_matcher.h"
 #include "validate/row_copy.h"
@@ -105,7 +105,6 @@ struct Compiled {
 
 constexpr size_t kLinearAllowed = 16;
 
-
 struct Counter {
   int64_t count = 0;
   std::vector<FailureSample> samples;
@@ -187,8 +186,8 @@ bool NoneOutOfRange(const Compiled& check, const uint8_t* values, int64_t rows) 
   }
   if (lo > kHigh || hi < kLow || lo > hi) return false;
   const auto low = static_cast<int64_t>(std::max(lo, kLow));
-  const uint64_t span = static_cast<uint64_t>(static_cast<int64_t>(std::min(hi, kHigh))) -
-                        static_cast<uint64_t>(low);
+  const uint64_t span =
+      static_cast<uint64_t>(static_cast<int64_t>(std::min(hi, kHigh))) - static_cast<uint64_t>(low);
   uint64_t outside = 0;
   for (int64_t row = 0; row < rows; ++row) {
     int64_t value;
@@ -199,8 +198,8 @@ bool NoneOutOfRange(const Compiled& check, const uint8_t* values, int64_t rows) 
     } else {
       std::memcpy(&value, values + row * 8, 8);
     }
-    outside |= static_cast<uint64_t>(static_cast<uint64_t>(value) - static_cast<uint64_t>(low) >
-                                     span);
+    outside |=
+        static_cast<uint64_t>(static_cast<uint64_t>(value) - static_cast<uint64_t>(low) > span);
   }
   return outside == 0;
 }
@@ -622,8 +621,8 @@ Status ValidatorImpl::Compile(const TableContract& contract) {
     if (check.kind == CheckKind::kUnique || check.kind == CheckKind::kUniqueColumns) {
       check.unique_index = static_cast<int>(sets_.size());
       check.fixed = FixedKeyCodec::Make(schema_, check.key_columns);
-      check.row_is_key = check.fixed && check.key_columns.size() == 1 &&
-                         check.key_columns[0] == key_column_;
+      check.row_is_key =
+          check.fixed && check.key_columns.size() == 1 && check.key_columns[0] == key_column_;
       if (check.fixed) {
         sets_.push_back(nullptr);
         fixed_sets_.push_back(

@@ -74,9 +74,9 @@ Result<std::shared_ptr<const ExpressionCheck>> ExpressionCheck::Compile(
   }
   std::vector<ColumnBinding> bindings;
   engine::CollectBindings(*expr, &bindings);
-  std::sort(bindings.begin(), bindings.end(), [](const ColumnBinding& lhs, const ColumnBinding& rhs) {
-    return lhs.column < rhs.column;
-  });
+  std::sort(
+      bindings.begin(), bindings.end(),
+      [](const ColumnBinding& lhs, const ColumnBinding& rhs) { return lhs.column < rhs.column; });
   bindings.erase(std::unique(bindings.begin(), bindings.end()), bindings.end());
   auto impl = std::make_unique<Impl>();
   impl->text = expression;

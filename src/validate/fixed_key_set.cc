@@ -235,8 +235,7 @@ void FixedKeySet::NotePeak(int64_t extra) {
 }
 
 Status FixedKeySet::Add(const uint64_t* keys, size_t count, const uint64_t* row_offsets,
-                        std::string_view row_arena, uint32_t tag,
-                        const OnDuplicate& on_duplicate) {
+                        std::string_view row_arena, uint32_t tag, const OnDuplicate& on_duplicate) {
   // Pending keys may use half the budget; the run set and a merge's output share the rest.
   const size_t entry_bytes = with_rows_ ? 8 + 8 + 4 + 16 : 8;
   const size_t max_pending =
@@ -324,8 +323,8 @@ Status FixedKeySet::MergePending(const OnDuplicate& on_duplicate) {
     row.tag = pending_tags_[idx];
     on_duplicate(pending_keys_[idx], &row);
   };
-  const int64_t allowance = memory_limit_ > 0 ? std::max<int64_t>(0, memory_limit_ - memory_bytes())
-                                              : int64_t{-1};
+  const int64_t allowance =
+      memory_limit_ > 0 ? std::max<int64_t>(0, memory_limit_ - memory_bytes()) : int64_t{-1};
   std::vector<uint8_t> merged;
   RunWriter writer(&merged, allowance, &spill_dir_);
   RunReader reader(set_);

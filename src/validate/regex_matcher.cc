@@ -538,7 +538,34 @@ Result<RegexMatcher> RegexMatcher::Compile(std::string_view pattern) {
       out.table_[dfa * 256 + byte] = target;
     }
   }
+  out.FindPositionalForm();
   return out;
+}
+
+void RegexMatcher::FindPositionalForm() {
+  // Walk from the start: each step must lead every accepted byte to one and the same state,
+  // only the last state may accept, and it must accept nothing more.
+  constexpr size_t kMaxPositions = 64;
+  std::vector<uint8_t> masks;
+  int32_t state = 0;
+  for (size_t position = 0; position <= kMaxPositions; ++position) {
+    const int32_t* row = table_.data() + static_cast<size_t>(state) * 256;
+    int32_t next = -1;
+    for (unsigned byte = 0; byte < 256; ++byte) {
+      if (row[byte] < 0) continue;
+      if (next >= 0 && row[byte] != next) return;  // branches: not positional
+      next = row[byte];
+    }
+    if (accepting_[static_cast<size_t>(state)]) {
+      if (next >= 0) return;  // accepts here and also goes on: lengths vary
+      fixed_length_ = static_cast<int32_t>(position);
+      position_masks_ = std::move(masks);
+      return;
+    }
+    if (next < 0) return;  // a dead end before accepting
+    for (unsigned byte = 0; byte < 256; ++byte) masks.push_back(row[byte] == next ? 1 : 0);
+    state = next;
+  }
 }
 
 }  // namespace sluice::validate
