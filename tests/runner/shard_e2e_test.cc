@@ -434,7 +434,7 @@ TEST_F(ShardE2eTest, BadShardOptionsAreRefused) {
                  "destination: s3://bucket/lake");
   std::ofstream(dir + "/remote.yaml") << remote;
   for (const std::string& args : {"run " + dir + "/remote.yaml --only sh_small --shard 0/2",
-                                 "plan " + dir + "/remote.yaml --only sh_small --save"}) {
+                                  "plan " + dir + "/remote.yaml --only sh_small --save"}) {
     SCOPED_TRACE(args);
     auto run = RunShell("AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=y " +
                         ShellQuote(SluiceBinary()) + " " + args);
