@@ -214,6 +214,20 @@ struct AbortUnclosedWriter {
   }
 };
 
+// Opens the writer of part file `file` (a temporary name until committed) and, with a table
+// transform, the file's chunk transform.
+Status OpenPart(TableState& state, const std::string& file, const std::string& key_range,
+                const std::string& sql, std::unique_ptr<ParquetFileWriter>* writer,
+                std::unique_ptr<ChunkTransform>* transform) {
+  SLUICE_ASSIGN_OR_RETURN(
+      *writer, state.options.writer_factory(state.dir + "/" + file, state.output_schema(),
+                                            FileWriterOptions(state, key_range, sql)));
+  if (state.transform) {
+    SLUICE_ASSIGN_OR_RETURN(*transform, state.transform->NewChunk(file));
+  }
+  return Status::OK();
+}
+
 // Writes a batch the cursor filled: through the transform when there is one, else handing the
 // batch itself to the writer (no copy; the writer may give back a recycled buffer).
 Status WriteThrough(ParquetFileWriter* writer, ChunkTransform* transform, ColumnBatch* batch) {
@@ -250,12 +264,7 @@ Result<ChunkResult> RunKeyedChunk(TableState& state, Connection* conn, int index
     if (!more) break;
     if (!writer) {
       // Empty ranges write no file: the writer is opened at the first row.
-      SLUICE_ASSIGN_OR_RETURN(
-          writer, options.writer_factory(state.dir + "/" + file, state.output_schema(),
-                                         FileWriterOptions(state, result.key_range, sql)));
-      if (state.transform) {
-        SLUICE_ASSIGN_OR_RETURN(transform, state.transform->NewChunk(file));
-      }
+      SLUICE_RETURN_IF_ERROR(OpenPart(state, file, result.key_range, sql, &writer, &transform));
     }
     if (hooks.on_batch) batch_bytes += BatchBytes(batch);
     SLUICE_RETURN_IF_ERROR(WriteThrough(writer.get(), transform.get(), &batch));
@@ -341,14 +350,9 @@ Result<std::vector<ChunkResult>> RunScanPass(TableState& state, Connection* conn
       SLUICE_ASSIGN_OR_RETURN(bool more, cursor->Next(&batch));
       if (!more) break;
       if (!writer) {
-        int index = static_cast<int>(results.size());
-        std::string range = "rows " + std::to_string(first_row) + "..";
-        SLUICE_ASSIGN_OR_RETURN(
-            writer, options.writer_factory(state.dir + "/" + PartName(index), state.output_schema(),
-                                           FileWriterOptions(state, range, sql)));
-        if (state.transform) {
-          SLUICE_ASSIGN_OR_RETURN(transform, state.transform->NewChunk(PartName(index)));
-        }
+        SLUICE_RETURN_IF_ERROR(OpenPart(state, PartName(static_cast<int>(results.size())),
+                                        "rows " + std::to_string(first_row) + "..", sql, &writer,
+                                        &transform));
       }
       rows_in_file += batch.num_rows();
       if (hooks.on_batch) batch_bytes += BatchBytes(batch);
@@ -474,14 +478,10 @@ Result<std::vector<ChunkResult>> RunOrderedPass(TableState& state, Connection* c
     }
     if (full) SLUICE_RETURN_IF_ERROR(commit(*stats.batch_first_key - 1));
     if (!writer) {
-      SLUICE_ASSIGN_OR_RETURN(
-          writer,
-          options.writer_factory(
-              state.dir + "/" + PartName(index), state.output_schema(),
-              FileWriterOptions(state, state.source->DescribeRange({lo, pass.hi, false}), sql)));
-      if (state.transform) {
-        SLUICE_ASSIGN_OR_RETURN(transform, state.transform->NewChunk(PartName(index)));
-      }
+      // The range is provisional: commit() writes the final one into the footer.
+      SLUICE_RETURN_IF_ERROR(OpenPart(state, PartName(index),
+                                      state.source->DescribeRange({lo, pass.hi, false}), sql,
+                                      &writer, &transform));
     }
     rows_in_file += batch.num_rows();
     if (hooks.on_batch) batch_bytes += BatchBytes(batch);

@@ -44,6 +44,16 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
+// A chunk attempt that committed: its own rows/bytes and its table's totals.
+void RecordSucceeded(int64_t rows, int64_t bytes, ChunkAttempt* attempt, TableRecord* table) {
+  attempt->outcome = AttemptOutcome::kSucceeded;
+  attempt->rows = rows;
+  attempt->bytes = bytes;
+  table->rows += rows;
+  table->bytes += bytes;
+  ++table->tasks_done;
+}
+
 // Backoff of a retried chunk: 250 ms doubling to 8 s (a restarting server is usually back
 // within seconds), with jitter so tasks killed together do not reconnect in lockstep.
 constexpr int64_t kFirstBackoffMs = 250;
@@ -694,12 +704,7 @@ class Scheduler {
       attempt.end_seconds = ended;
       attempt.error = error;
       if (status.ok()) {
-        attempt.outcome = AttemptOutcome::kSucceeded;
-        attempt.rows = rows;
-        attempt.bytes = bytes;
-        rec.rows += rows;
-        rec.bytes += bytes;
-        ++rec.tasks_done;
+        RecordSucceeded(rows, bytes, &attempt, &rec);
       } else if (retry) {
         attempt.outcome = AttemptOutcome::kRetrying;
         ++rec.retries;
@@ -844,12 +849,7 @@ class Scheduler {
           attempt.end_seconds = ended;
           attempt.error = error;
           if (chunk_status.ok()) {
-            attempt.outcome = AttemptOutcome::kSucceeded;
-            attempt.rows = rows;
-            attempt.bytes = bytes;
-            rec.rows += rows;
-            rec.bytes += bytes;
-            ++rec.tasks_done;
+            RecordSucceeded(rows, bytes, &attempt, &rec);
           } else {
             // Decided below (restart or failure); the table's outcome is what counts.
             attempt.outcome = AttemptOutcome::kFailed;
