@@ -107,6 +107,18 @@ class ParquetFileWriter {
   virtual int64_t allocated_bytes() const = 0;
   /// High-water mark of allocated_bytes().
   virtual int64_t peak_allocated_bytes() const = 0;
+  /// Parquet bytes of the rows encoded so far, less the footer: bytes_written() plus the
+  /// current row group's compressed pages, its dictionaries and the page not yet cut (those two
+  /// at their uncompressed size, so the count errs high by at most a page and a dictionary per
+  /// column until the row group is written). What rolling files by size measures. A background
+  /// writer reports the rows its encoding thread has finished (see EncodedBytesAt()).
+  virtual int64_t encoded_bytes() const = 0;
+  /// encoded_bytes() as it was right after the first `rows` rows were encoded, waiting for the
+  /// background encoder to get there. The answer depends on the rows alone, never on how far
+  /// the encoder happened to be, so decisions taken on it are the same on every run.
+  /// REQUIRES: `rows` is 0 or rows_written() after one of the last four WriteBatch() /
+  /// WriteOwnedBatch() calls (else kInternal).
+  virtual Result<int64_t> EncodedBytesAt(int64_t rows) = 0;
   virtual const std::string& path() const = 0;
 };
 

@@ -22,6 +22,7 @@
 #include "common/atomic_file.h"
 #include "common/redact.h"
 #include "common/sha256.h"
+#include "runner/file_roll.h"
 #include "source/partitioner.h"
 
 namespace sluice::runner {
@@ -40,6 +41,13 @@ constexpr const char* kManifestFile = "_manifest.json";
 constexpr int kStateFormat = 1;
 // Smallest per-job memory share: a 2,000-row batch of wide rows plus a writer row group.
 constexpr int64_t kMinJobMemory = 16ll << 20;
+// Smallest --file-bytes: below 1 MiB the footer and page headers become a sizeable part of
+// every file, and readers pay a request per file.
+constexpr int64_t kMinFileBytes = 1ll << 20;
+// With --file-bytes, a batch holds at most a sixteenth of it in values (but at least 64 KiB):
+// how far past the limit the last batch of a file can carry it (runner/file_roll.h).
+constexpr int64_t kFileBytesPerBatch = 16;
+constexpr int64_t kMinBatchBytes = 64ll << 10;
 // First retry waits 250 ms, doubling up to 8 s: a restarting server is usually back within
 // a few seconds, and three retries then span about 2 s.
 constexpr int64_t kFirstBackoffMs = 250;
@@ -299,8 +307,9 @@ Result<ChunkResult> RunKeyedChunk(TableState& state, Connection* conn, int index
   return result;
 }
 
-// Scan mode: one streaming pass, files rolled every chunk_rows rows. On failure the files this
-// pass committed are removed (the retry rewrites the same names).
+// Scan mode: one streaming pass, files rolled every chunk_rows rows or once their Parquet bytes
+// reach file_bytes (FileRoll). On failure the files this pass committed are removed (the retry
+// rewrites the same names).
 Result<std::vector<ChunkResult>> RunScanPass(TableState& state, Connection* conn, int attempt,
                                              const ChunkHooks& hooks) {
   const ExtractOptions& options = state.options;
@@ -321,6 +330,8 @@ Result<std::vector<ChunkResult>> RunScanPass(TableState& state, Connection* conn
     int64_t first_row = 0;
     int64_t zero_dates_before = 0;
     int64_t batch_bytes = 0;
+    FileRoll roll(options.chunk_rows, options.file_bytes);
+    int64_t written_before = 0;  // the writer's rows at the previous batch's end
     auto commit = [&]() -> Status {
       ChunkResult result;
       result.index = static_cast<int>(results.size());
@@ -341,12 +352,14 @@ Result<std::vector<ChunkResult>> RunScanPass(TableState& state, Connection* conn
       if (options.on_file_committed) SLUICE_RETURN_IF_ERROR(options.on_file_committed(result));
       first_row += rows_in_file;
       rows_in_file = 0;
+      written_before = 0;
+      roll.StartFile();
       results.push_back(std::move(result));
       return Status::OK();
     };
     while (true) {
       if (state.stop.load()) return Status::Internal("stopped");
-      cursor->set_fetch_rows(std::min(options.fetch_rows, options.chunk_rows - rows_in_file));
+      cursor->set_fetch_rows(roll.NextBatchRows(options.fetch_rows));
       SLUICE_ASSIGN_OR_RETURN(bool more, cursor->Next(&batch));
       if (!more) break;
       if (!writer) {
@@ -358,7 +371,14 @@ Result<std::vector<ChunkResult>> RunScanPass(TableState& state, Connection* conn
       if (hooks.on_batch) batch_bytes += BatchBytes(batch);
       SLUICE_RETURN_IF_ERROR(WriteThrough(writer.get(), transform.get(), &batch));
       if (hooks.on_batch) hooks.on_batch(cursor->stats().rows, batch_bytes);
-      if (rows_in_file >= options.chunk_rows) SLUICE_RETURN_IF_ERROR(commit());
+      int64_t known_bytes = 0;
+      if (options.file_bytes > 0) {
+        // The previous batch's end, not this one's: the encoder may still be on this batch.
+        SLUICE_ASSIGN_OR_RETURN(known_bytes, writer->EncodedBytesAt(written_before));
+      }
+      roll.AfterBatch(rows_in_file, writer->rows_written(), written_before, known_bytes);
+      written_before = writer->rows_written();
+      if (roll.full()) SLUICE_RETURN_IF_ERROR(commit());
       if (attempt == 0 && options.debug_batch_delay_ms > 0) SleepMs(options.debug_batch_delay_ms);
     }
     if (writer) SLUICE_RETURN_IF_ERROR(commit());
@@ -524,6 +544,10 @@ std::string PlanIdentity(const ExtractOptions& options, const ResolvedSource& so
   } else {
     text += "\nchunk_rows=" + std::to_string(options.chunk_rows);
   }
+  // Only when set, so that plans saved before --file-bytes existed stay valid.
+  if (source.mode() == PartitionMode::kScan && options.file_bytes > 0) {
+    text += "\nfile_bytes=" + std::to_string(options.file_bytes);
+  }
   std::string columns;
   for (const auto& column : source.columns()) columns += column.schema.name + ",";
   return text + "\ncolumns=" + columns;
@@ -644,7 +668,8 @@ Status CheckSavedPlan(const json& saved, const TableState& state) {
     return Status::InvalidArgument(
         state.dir +
         " holds an extract made with different options (table, key, --where, "
-        "--mode, --chunk-rows/--chunk-keys or --columns); use the same options to resume, or "
+        "--mode, --chunk-rows/--chunk-keys/--file-bytes or --columns); use the same options to "
+        "resume, or "
         "--restart to start over");
   }
   return Status::OK();
@@ -829,6 +854,11 @@ Result<std::unique_ptr<TableExtract>> TableExtract::Prepare(const ExtractOptions
   if (options.fetch_rows < 1) return Status::InvalidArgument("--fetch-rows must be at least 1");
   if (options.chunk_rows < 1) return Status::InvalidArgument("--chunk-rows must be at least 1");
   if (options.chunk_keys < 1) return Status::InvalidArgument("--chunk-keys must be at least 1");
+  if (options.file_bytes != 0 && options.file_bytes < kMinFileBytes) {
+    return Status::InvalidArgument("--file-bytes " + std::to_string(options.file_bytes) +
+                                   " is too small: at least 1MB (footer and page headers "
+                                   "would dominate smaller files)");
+  }
   if (options.retries < 0) return Status::InvalidArgument("--retries must not be negative");
   int64_t share = options.memory_limit_bytes / options.jobs;
   if (share < kMinJobMemory) {
@@ -865,6 +895,22 @@ Result<std::unique_ptr<TableExtract>> TableExtract::Prepare(const ExtractOptions
   state.cursor_options.fetch_rows = options.fetch_rows;
   state.cursor_options.max_batch_bytes = std::clamp<int64_t>(share / 8, 1 << 20, 32 << 20);
   state.cursor_options.convert.strict = options.strict;
+  if (state.source->mode() != PartitionMode::kScan && options.file_bytes > 0 &&
+      !options.file_bytes_scan_only) {
+    return Status::InvalidArgument(
+        "--file-bytes applies to scan mode (one streaming pass, files cut as they fill); " +
+        state.source->display_name() + " is extracted in " +
+        PartitionModeName(state.source->mode()) +
+        " mode, whose chunks are sized by --chunk-rows (balanced) or --chunk-keys (range) so "
+        "that --jobs N writes the same files as --jobs 1; drop --file-bytes or pass --mode scan");
+  }
+  if (state.source->mode() != PartitionMode::kScan) {
+    state.options.file_bytes = 0;
+  } else if (options.file_bytes > 0) {
+    state.cursor_options.max_batch_bytes =
+        std::min(state.cursor_options.max_batch_bytes,
+                 std::max(kMinBatchBytes, options.file_bytes / kFileBytesPerBatch));
+  }
 
   std::string name = options.output_name;
   if (name.empty()) {

@@ -94,6 +94,14 @@ struct ExtractOptions {
   int64_t chunk_rows = 500'000;
   /// range: key values per chunk (the case study used 20,000 customer IDs).
   int64_t chunk_keys = 20'000;
+  /// Scan mode: a file is also closed once its Parquet bytes reach this (runner/file_roll.h);
+  /// 0: by rows only. Keyed modes reject it: their chunks are planned by rows or keys before or
+  /// while reading, the same plan for --jobs N and --jobs 1, and a byte size is only known
+  /// after the rows are encoded.
+  int64_t file_bytes = 0;
+  /// A keyed table ignores `file_bytes` instead of rejecting it (a pipeline's defaults apply to
+  /// the tables that run in scan mode).
+  bool file_bytes_scan_only = false;
   int64_t fetch_rows = 2'000;
   int jobs = 1;
   /// Balanced mode over a primary key: find the chunk boundaries while reading one stream in
@@ -175,7 +183,8 @@ struct ChunkHooks {
 ///   cleans leftovers, returns the chunks still to do) -> RunChunk per chunk, retried by the
 ///   caller on kUnavailable -> Finish (manifest, written last).
 /// Task indices: a keyed table has one task per planned range; a scan table has one task (0),
-/// the whole scan, whose files are rolled every chunk_rows rows; an ordered pass has one task
+/// the whole scan, whose files are rolled every chunk_rows rows or file_bytes bytes (whichever
+/// comes first); an ordered pass has one task
 /// (0) that resumes after the chunks it (or an earlier run) committed.
 /// Thread-safety: RunChunk may run concurrently for distinct tasks (each on its own
 /// connection); the other calls are made from one thread, not concurrently with RunChunk.

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -43,15 +44,10 @@ std::string OutputName(const ExtractOptions& options) {
   return name;
 }
 
-Result<std::string> MakeTemporarySpool() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string pattern =
-      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/sluice-spool-XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    return Status::IoError("cannot create a spool directory " + pattern + ": " +
-                           std::strerror(errno));
-  }
-  return pattern;
+std::string Megabytes(int64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.1f MB", static_cast<double>(bytes) / (1 << 20));
+  return text;
 }
 
 // A chunk's resume record as stored with its part (object metadata is small: Swift allows 256
@@ -101,7 +97,15 @@ Result<std::unique_ptr<RemoteExtract>> RemoteExtract::Begin(const RemoteExtractO
       self->base_, storage::ObserveManifest(self->store_.get(),
                                             storage::JoinKey(self->name_, storage::kManifestName)));
   if (remote.spool.empty()) {
-    SLUICE_ASSIGN_OR_RETURN(self->spool_, MakeTemporarySpool());
+    // Temporary spools of extracts killed before they could remove them (kill -9, the OOM
+    // killer) would stay forever, one more per retry: they go first.
+    std::string parent = TemporarySpoolParent();
+    for (const auto& dead : SweepDeadSpools(parent)) {
+      self->Log("removed " + dead.path + " (" + Megabytes(dead.bytes) +
+                "), the temporary spool of an extract that is no longer running");
+    }
+    SLUICE_ASSIGN_OR_RETURN(self->spool_dir_, SpoolDir::Create(parent));
+    self->spool_ = self->spool_dir_->path();
     self->temporary_spool_ = true;
   } else {
     self->spool_ = remote.spool;
@@ -109,7 +113,7 @@ Result<std::unique_ptr<RemoteExtract>> RemoteExtract::Begin(const RemoteExtractO
   self->table_dir_ = self->spool_ + "/" + self->name_;
   if (remote.restart) {
     SLUICE_RETURN_IF_ERROR(self->DeleteRecords());
-  } else if (!fs::exists(self->table_dir_ + "/" + kLocalState)) {
+  } else if (remote.prefer_remote_state || !fs::exists(self->table_dir_ + "/" + kLocalState)) {
     SLUICE_RETURN_IF_ERROR(self->Restore());
   }
   self->uploader_ = std::make_unique<ChunkUploader>(self->store_.get(), self->table_dir_,
@@ -119,7 +123,7 @@ Result<std::unique_ptr<RemoteExtract>> RemoteExtract::Begin(const RemoteExtractO
   self->sizes_.emplace();
   for (const auto& info : listed) (*self->sizes_)[info.key] = info.size;
   self->uploader_->SetInitialListing(*self->sizes_);
-  self->uploader_->SetWriters(options->jobs);
+  self->uploader_->SetWriters(remote.writers > 0 ? remote.writers : options->jobs);
   RemoteExtract* raw = self.get();
   options->dest = self->spool_;
   options->on_file_committed = [raw](const ChunkResult& chunk) { return raw->OnCommitted(chunk); };
@@ -138,7 +142,7 @@ RemoteExtract::~RemoteExtract() {
 }
 
 void RemoteExtract::Log(const std::string& text) const {
-  if (options_.log != nullptr) *options_.log << "sluice extract: " << text << "\n";
+  if (options_.log != nullptr) *options_.log << options_.log_prefix << text << "\n";
 }
 
 Status RemoteExtract::DeleteRecords() {
@@ -150,14 +154,18 @@ Status RemoteExtract::DeleteRecords() {
 // Restores the plan state and the chunk records of an interrupted run into the spool, where
 // TableExtract::Prepare/Begin find them as if the run had used this spool.
 Status RemoteExtract::Restore() {
-  const std::string prefix = RecordsPrefix(name_);
-  auto state = store_->Get(prefix + "state.json");
+  auto state = store_->Get(RecordsPrefix(name_) + "state.json");
   if (!state.ok()) {
     return state.status().code() == StatusCode::kNotFound ? Status::OK() : state.status();
   }
-  std::string fingerprint = Sha256Hex(*state);
+  return RestoreRecords(*state, /*log=*/true);
+}
+
+// Writes the remote plan `state` and the chunk records stored for it into the spool.
+Status RemoteExtract::RestoreRecords(const std::string& state, bool log) {
+  std::string fingerprint = Sha256Hex(state);
   // Progress lines name the plan they belong to (extract_job.cc ignores other plans' lines).
-  json state_json = json::parse(*state, nullptr, false);
+  json state_json = json::parse(state, nullptr, false);
   std::string plan_id = state_json.is_object() ? state_json.value("plan_id", "") : "";
   // Records: on the parts (metadata), and apart for parts another run had stored.
   std::vector<std::string> texts;
@@ -189,11 +197,99 @@ Status RemoteExtract::Restore() {
   std::error_code ec;
   fs::create_directories(table_dir_, ec);
   if (ec) return Status::IoError("cannot create " + table_dir_ + ": " + ec.message());
-  SLUICE_RETURN_IF_ERROR(AtomicFile::WriteWhole(table_dir_ + "/" + kLocalState, *state));
+  SLUICE_RETURN_IF_ERROR(AtomicFile::WriteWhole(table_dir_ + "/" + kLocalState, state));
   SLUICE_RETURN_IF_ERROR(AtomicFile::WriteWhole(table_dir_ + "/" + kLocalProgress, progress));
-  Log("resuming the interrupted upload to " + table_url() + ": " +
-      std::to_string(restored_chunks_) + " chunks recorded as stored");
+  if (log) {
+    // A shard (prefer_remote_state) restores the table's shared plan, not its own interruption.
+    Log((options_.prefer_remote_state ? "using the plan stored for " + table_url()
+                                      : "resuming the interrupted upload to " + table_url()) +
+        ": " + std::to_string(restored_chunks_) + " chunks recorded as stored");
+  }
   return Status::OK();
+}
+
+Result<std::string> RemoteExtract::LocalState() const {
+  std::ifstream in(table_dir_ + "/" + kLocalState, std::ios::binary);
+  if (!in) return Status::IoError("cannot read the plan state in " + table_dir_);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Result<bool> RemoteExtract::SharePlan() {
+  const std::string key = RecordsPrefix(name_) + "state.json";
+  SLUICE_ASSIGN_OR_RETURN(std::string local, LocalState());
+  PutOptions put;
+  put.content_type = "application/json";
+  put.if_absent = true;
+  Status stored = store_->Put(key, local, put).status();
+  if (stored.code() == StatusCode::kNotSupported) {
+    // Swift's s3api: no create-only put. Check, then put: two processes freezing a plan in the
+    // same instant both succeed here, and the one whose plan was overwritten finds out in
+    // SyncRecords() (its chunks are never mixed into the other plan's manifest).
+    Log("warning: " + store_->DisplayName(key) +
+        ": the store does not support conditional writes; shards starting at the same moment "
+        "could each freeze a plan (run `sluice plan --save` before the shards)");
+    auto existing = store_->Get(key);
+    if (existing.ok()) {
+      stored = Status::InvalidArgument("conflict: " + store_->DisplayName(key) + " exists");
+    } else if (existing.status().code() == StatusCode::kNotFound) {
+      put.if_absent = false;
+      stored = store_->Put(key, local, put).status();
+    } else {
+      return existing.status();
+    }
+  }
+  bool ours = stored.ok();
+  if (!ours) {
+    if (!IsConflict(stored)) return stored;
+    SLUICE_ASSIGN_OR_RETURN(std::string theirs, store_->Get(key));
+    ours = theirs == local;
+    if (!ours) {
+      // Another process froze the table's plan first: it is the plan.
+      SLUICE_RETURN_IF_ERROR(RestoreRecords(theirs, /*log=*/false));
+      Log("adopted the plan stored at " + store_->DisplayName(key) + " (" +
+          std::to_string(restored_chunks_) + " chunks recorded as stored)");
+    }
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  state_shared_ = true;
+  fingerprint_.reset();
+  return ours;
+}
+
+Result<bool> RemoteExtract::SyncRecords(const std::vector<ChunkResult>& own) {
+  SLUICE_RETURN_IF_ERROR(uploader_->Finish());
+  const std::string key = RecordsPrefix(name_) + "state.json";
+  auto stored = store_->Get(key);
+  if (!stored.ok()) {
+    if (stored.status().code() == StatusCode::kNotFound) return false;
+    return stored.status();
+  }
+  SLUICE_ASSIGN_OR_RETURN(std::string local, LocalState());
+  if (*stored != local) {
+    return Status::InvalidArgument(
+        store_->DisplayName(key) +
+        " holds another plan than the one this process extracted (it was replaced while this "
+        "process ran: --fresh elsewhere, or a shard that froze a plan at the same moment on a "
+        "store without conditional writes); this process's chunks are not part of it: run it "
+        "again to extract its chunks of the stored plan");
+  }
+  SLUICE_ASSIGN_OR_RETURN(std::string fingerprint, StateFingerprint());
+  for (const auto& chunk : own) {
+    if (!chunk.file.empty() || fingerprint.empty()) continue;
+    char stem[32];
+    std::snprintf(stem, sizeof(stem), "empty-%05d.json", chunk.index);
+    json record = ExpandRecord(CompactRecord(chunk, fingerprint), 0, "");
+    SLUICE_RETURN_IF_ERROR(
+        store_->Put(RecordsPrefix(name_) + "chunks/" + stem, record.dump()).status());
+  }
+  SLUICE_RETURN_IF_ERROR(RestoreRecords(*stored, /*log=*/false));
+  // Other processes' parts are found by StoredRemotely() through this listing.
+  SLUICE_ASSIGN_OR_RETURN(auto listed, store_->List(name_ + "/"));
+  sizes_.emplace();
+  for (const auto& info : listed) (*sizes_)[info.key] = info.size;
+  return true;
 }
 
 // The resume records stored as metadata of `keys`, as progress lines (HEAD requests on a few
@@ -243,8 +339,12 @@ Result<std::string> RemoteExtract::StateFingerprint() {
   }
   std::stringstream text;
   text << in.rdbuf();
-  // Queued ahead of the first record: the chunk thread does not wait for this request.
-  SLUICE_RETURN_IF_ERROR(uploader_->EnqueueObject(RecordsPrefix(name_) + "state.json", text.str()));
+  // Queued ahead of the first record: the chunk thread does not wait for this request. A
+  // shared plan is stored already (and must not be overwritten).
+  if (!state_shared_) {
+    SLUICE_RETURN_IF_ERROR(
+        uploader_->EnqueueObject(RecordsPrefix(name_) + "state.json", text.str()));
+  }
   fingerprint_ = Sha256Hex(text.str());
   return *fingerprint_;
 }

@@ -11,6 +11,10 @@
 //  - Publish: storage::PublishTable with the manifest version seen before the first upload, so
 //    a concurrent run that published meanwhile makes this one fail with a conflict. Publishing
 //    removes the _sluice/ records (the manifest does not list them).
+//  - Shared plans (`sluice run --shard`, `sluice plan --save` on s3/gs): SharePlan() stores the
+//    spool's plan as state.json only if none is stored (else adopts the stored one), and
+//    SyncRecords() loads every shard's chunk records before the table is finished, so the shard
+//    that finds every chunk recorded publishes the manifest (see runner/pipeline/remote_table.h).
 // Thread-safety: the ExtractOptions hooks it installs may be called from several chunk threads;
 // Publish()/UploadValidation() from the driving thread after RunExtract returned.
 // Ownership: owns the store, the uploader and a temporary spool.
@@ -27,20 +31,29 @@
 
 #include "runner/chunk_uploader.h"
 #include "runner/extract_job.h"
+#include "runner/spool_dir.h"
 #include "sluice/object_store.h"
 #include "storage/table_publisher.h"
 
 namespace sluice::runner {
 
 struct RemoteExtractOptions {
-  std::string dest;   // s3://BUCKET/PREFIX or gs://BUCKET/PREFIX
-  std::string spool;  // empty: a temporary directory under $TMPDIR, removed at the end
+  std::string dest;  // s3://BUCKET/PREFIX or gs://BUCKET/PREFIX
+  /// Empty: a temporary directory under $TMPDIR, removed at the end; those that killed runs
+  /// left behind are removed first (runner/spool_dir.h).
+  std::string spool;
   /// Most bytes of part files waiting for upload (0: no limit).
   int64_t max_local_bytes = 0;
   /// Ignore (and delete) the remote in-progress records of an earlier run.
   bool restart = false;
   /// Progress and warnings; null: nowhere.
   std::ostream* log = nullptr;
+  std::string log_prefix = "sluice extract: ";
+  /// Threads writing part files at once (the spool keeps room for one part each); 0: --jobs.
+  int writers = 0;
+  /// Restore the remote plan state even when the spool has one (shards: the stored plan is the
+  /// table's plan, whatever this machine's spool holds from an earlier run).
+  bool prefer_remote_state = false;
 };
 
 class RemoteExtract {
@@ -60,6 +73,20 @@ class RemoteExtract {
   /// After a failed contract: uploads the validation report and rejected rows (no manifest).
   Result<std::vector<std::string>> UploadValidation();
 
+  /// After TableExtract::SavePlan wrote the spool's plan state: stores it as the table's remote
+  /// plan unless one is stored already (create-only; on a store without conditional writes,
+  /// checked right before an unconditional put). Returns true when the stored plan is the
+  /// spool's; false when another process stored a different plan first: that plan and its
+  /// chunk records then replaced the spool's, and the caller prepares the table again.
+  Result<bool> SharePlan();
+  /// After this process's last chunk: waits for its uploads, stores the records of its empty
+  /// chunks among `own` (they have no part to carry one), then loads the chunk records every
+  /// process stored for the plan into the spool (so TableExtract::Finish sees the whole table).
+  /// False when no plan is stored any more (the table was published meanwhile, or discarded);
+  /// kInvalidArgument when another plan replaced this process's.
+  Result<bool> SyncRecords(const std::vector<ChunkResult>& own);
+  const std::string& name() const { return name_; }
+
   ObjectStore* store() const { return store_.get(); }
   /// The remote table: s3://BUCKET/PREFIX/NAME.
   std::string table_url() const { return store_->DisplayName(name_); }
@@ -67,11 +94,16 @@ class RemoteExtract {
   /// Chunks the restored records listed (before verification against the store).
   int64_t restored_chunks() const { return restored_chunks_; }
   /// Keeps a temporary spool on destruction (e.g. when its files could not be uploaded).
-  void KeepSpool() { temporary_spool_ = false; }
+  void KeepSpool() {
+    temporary_spool_ = false;
+    if (spool_dir_) spool_dir_->Keep();  // and from later runs' sweeps
+  }
 
  private:
   RemoteExtract() = default;
   Status Restore();
+  Status RestoreRecords(const std::string& state, bool log);
+  Result<std::string> LocalState() const;
   Result<std::vector<std::string>> RecordsOfParts(const std::vector<std::string>& keys);
   Status DeleteRecords();
   Status OnCommitted(const ChunkResult& chunk);
@@ -83,6 +115,7 @@ class RemoteExtract {
   std::unique_ptr<ObjectStore> store_;
   std::string spool_;
   bool temporary_spool_ = false;
+  std::unique_ptr<SpoolDir> spool_dir_;  // a temporary spool's liveness lock (spool_dir.h)
   std::string name_;       // the table's directory name = the remote prefix under the dest
   std::string table_dir_;  // spool/name
   storage::ManifestVersion base_;
@@ -90,7 +123,9 @@ class RemoteExtract {
   std::unique_ptr<ChunkUploader> uploader_;
   std::mutex mutex_;
   std::optional<std::string> fingerprint_;  // guarded by mutex_
-  // Remote key -> size when the run began (one listing, by Begin()); read-only afterwards.
+  bool state_shared_ = false;               // SharePlan() stored it; guarded by mutex_
+  // Remote key -> size when the run began (one listing, by Begin(); again by SyncRecords(),
+  // when no chunk runs); read-only otherwise.
   std::optional<std::map<std::string, int64_t>> sizes_;
 };
 

@@ -212,6 +212,111 @@ TEST_F(ExtractE2eTest, NoPrimaryKeyScansAndRollsFiles) {
   EXPECT_NE(keyed.err.find("--key"), std::string::npos) << keyed.err;
 }
 
+// --file-bytes: wide rows (a 4 KB random BLOB and a 1.4 KB base64 TEXT per row) cut into files
+// by their Parquet size long before --chunk-rows; every file is a valid Parquet file near the
+// size, the rows add up and equal the source, and the cuts depend on the rows alone.
+TEST_F(ExtractE2eTest, FileBytesRollsScanFilesBySize) {
+  Exec(conn_.get(), "DROP TABLE IF EXISTS wide");
+  Exec(conn_.get(), "CREATE TABLE wide (id BIGINT PRIMARY KEY, doc BLOB, note TEXT)");
+  // 64 and 16 SHA-512 digests per row: bytes no codec shrinks, text zstd shrinks by about 25%.
+  Exec(conn_.get(),
+       "INSERT INTO wide SELECT s.seq, "
+       "(SELECT GROUP_CONCAT(UNHEX(SHA2(CONCAT(s.seq, '/', b.seq), 512)) SEPARATOR '') "
+       "FROM seq_1_to_64 b), "
+       "(SELECT TO_BASE64(GROUP_CONCAT(UNHEX(SHA2(CONCAT(b.seq, '-', s.seq), 512)) SEPARATOR '')) "
+       "FROM seq_1_to_16 b) FROM seq_1_to_3000 s");
+  const int64_t limit = 2 << 20;
+  std::string dir = TempDir("file_bytes");
+  auto run = Extract("--table wide --mode scan --file-bytes 2MB --dest " + dir + "/a --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  json summary = ParseJson(run.out);
+  ASSERT_FALSE(summary.is_discarded()) << run.out;
+  EXPECT_EQ(summary["mode"], "scan");
+  EXPECT_EQ(summary["total_rows"], 3000);
+  const json& files = summary["files"];
+  ASSERT_GE(files.size(), 6u) << run.out;  // about 16 MB of values in 2 MB files
+  int64_t rows = 0;
+  for (size_t idx = 0; idx < files.size(); ++idx) {
+    SCOPED_TRACE(files[idx].dump());
+    int64_t bytes = files[idx]["bytes"].get<int64_t>();
+    int64_t file_rows = files[idx]["rows"].get<int64_t>();
+    // runner/file_roll.h: past the limit by at most two batches' estimate error (a batch is at
+    // most a sixteenth of the limit in values) plus the footer; uniform rows land much closer.
+    EXPECT_LE(bytes, limit + limit / 8 + (64 << 10));
+    // Cut by size, not early: pages not yet compressed count at their raw size, so a file can
+    // close a little under the limit, never far under it.
+    if (idx + 1 < files.size()) {
+      EXPECT_GE(bytes, limit * 3 / 4);
+    }
+    EXPECT_EQ(files[idx]["key_range"],
+              "rows " + std::to_string(rows) + ".." + std::to_string(rows + file_rows - 1));
+    // A complete, valid file with exactly those rows, for DuckDB and for Polars.
+    std::string path = files[idx]["file"].get<std::string>();
+    EXPECT_EQ(static_cast<int64_t>(fs::file_size(path)), bytes);
+    json count = PqSql("SELECT count(*) AS n FROM read_parquet('" + path + "')");
+    EXPECT_EQ(count["n"], file_rows);
+    auto polars =
+        RunShell(ShellQuote(Pqcheck()) + " rows --reader polars " + ShellQuote(path) + " | wc -l");
+    EXPECT_EQ(std::stoll(polars.out), file_rows);
+    rows += file_rows;
+  }
+  EXPECT_EQ(rows, 3000);
+  // Exact data, both columns (DuckDB's hex() and MariaDB's HEX() agree on spelling).
+  auto lake = RunShell(ShellQuote(Pqcheck()) + " sql " +
+                       ShellQuote("SELECT id, hex(doc) AS doc, note FROM read_parquet('" + dir +
+                                  "/a/wide/*.parquet') ORDER BY id"));
+  ASSERT_EQ(lake.exit_code, 0) << lake.err;
+  std::vector<std::string> lake_rows;
+  std::istringstream lines(lake.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty()) lake_rows.push_back(NormalizeRow(json::parse(line)));
+  }
+  EXPECT_EQ(lake_rows,
+            DbRows(conn_.get(), "SELECT CAST(id AS CHAR), HEX(doc), note FROM wide ORDER BY id",
+                   {"id", "doc", "note"}));
+  // The same rows give the same files (the cuts never depend on the encoder thread's timing).
+  auto again = Extract("--table wide --mode scan --file-bytes 2MB --dest " + dir + "/b --json");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  json manifest_a = ParseJson(ReadFile(dir + "/a/wide/_manifest.json"));
+  json manifest_b = ParseJson(ReadFile(dir + "/b/wide/_manifest.json"));
+  EXPECT_EQ(manifest_a["files"], manifest_b["files"]);  // names, ranges, rows, bytes, sha256
+  // Another --file-bytes is another plan: refused without --restart, like --chunk-rows. A rerun
+  // with the same options redoes the scan (it cannot resume mid-pass) with the same cuts.
+  auto other = Extract("--table wide --mode scan --file-bytes 3MB --dest " + dir + "/a");
+  EXPECT_EQ(other.exit_code, 2) << other.err;
+  EXPECT_NE(other.err.find("--chunk-rows/--chunk-keys/--file-bytes"), std::string::npos)
+      << other.err;
+  auto rerun = Extract("--table wide --mode scan --file-bytes 2MB --dest " + dir + "/a --json");
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_EQ(ParseJson(ReadFile(dir + "/a/wide/_manifest.json"))["files"], manifest_a["files"]);
+  // --chunk-rows still cuts first when it comes first.
+  auto rows_first = Extract("--table wide --mode scan --file-bytes 1GB --chunk-rows 1000 --dest " +
+                            dir + "/c --json");
+  ASSERT_EQ(rows_first.exit_code, 0) << rows_first.err;
+  EXPECT_EQ(ParseJson(rows_first.out)["files"].size(), 3u);
+}
+
+TEST_F(ExtractE2eTest, FileBytesIsRefusedOutsideScanMode) {
+  MakeTable("fb_keyed", "SELECT seq, seq, 'x' FROM seq_1_to_10");
+  std::string dir = TempDir("fb_keyed");
+  // The table has an integer primary key: balanced mode by default.
+  for (const char* mode : {"", "--mode balanced ", "--mode range "}) {
+    SCOPED_TRACE(mode);
+    auto run = Extract("--table fb_keyed " + std::string(mode) + "--file-bytes 64MB --dest " + dir);
+    EXPECT_EQ(run.exit_code, 2) << run.err;
+    EXPECT_NE(run.err.find("--file-bytes applies to scan mode"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("--chunk-rows (balanced) or --chunk-keys (range)"), std::string::npos)
+        << run.err;
+  }
+  auto small = Extract("--table fb_keyed --mode scan --file-bytes 100KB --dest " + dir);
+  EXPECT_EQ(small.exit_code, 2);
+  EXPECT_NE(small.err.find("at least 1MB"), std::string::npos) << small.err;
+  auto unit = Extract("--table fb_keyed --mode scan --file-bytes 5XB --dest " + dir);
+  EXPECT_EQ(unit.exit_code, 2);
+  EXPECT_NE(unit.err.find("--file-bytes '5XB': unknown unit 'XB'"), std::string::npos) << unit.err;
+  EXPECT_FALSE(fs::exists(dir + "/fb_keyed"));
+}
+
 TEST_F(ExtractE2eTest, WhereColumnsQueryAndCast) {
   MakeTable("proj", "SELECT seq, seq % 3, CAST(seq * 10 AS CHAR) FROM seq_1_to_500");
   std::string dest = TempDir("proj");

@@ -273,6 +273,10 @@ TEST_P(ExtractStorageE2eTest, KilledDuringUploadResumesFromTheRemoteRecords) {
   EXPECT_EQ((*store)->Head(table + "/_manifest.json").status().code(), StatusCode::kNotFound);
   size_t recorded = StoredKeys(store->get(), table + "/part-").size();
   EXPECT_EQ(StoredKeys(store->get(), table + "/_sluice/").size(), 1u) << "state.json only";
+  // The killed run could not remove its temporary spool: the next run in that TMPDIR does.
+  std::vector<std::string> leaked = ListDir(tmp1);
+  ASSERT_EQ(leaked.size(), 1u);
+  EXPECT_TRUE(leaked[0].starts_with("sluice-spool-")) << leaked[0];
 
   // Run 2: a new temporary spool; only the chunks without a record are extracted again.
   const std::string tmp2 = dir_ + "/tmp2";
@@ -302,11 +306,18 @@ TEST_P(ExtractStorageE2eTest, KilledDuringUploadResumesFromTheRemoteRecords) {
   EXPECT_EQ(uploaded + std::stoul(counts[2]), parts) << rerun.err;
 
   // A clean run into another prefix: same object names (content-addressed) and checksums.
+  // It runs in the killed run's TMPDIR, and first removes the spool that run left.
   const std::string clean_dest = dest + "-clean";
   CommandResult clean = Extract("--table " + table + " --dest " + ShellQuote(clean_dest) +
                                     " --chunk-rows 2000 --fetch-rows 500",
-                                "TMPDIR=" + tmp2 + " " + backend.env);
+                                "TMPDIR=" + tmp1 + " " + backend.env);
   ASSERT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_NE(clean.err.find("removed " + tmp1 + "/" + leaked[0] + " ("), std::string::npos)
+      << clean.err;
+  EXPECT_NE(clean.err.find("the temporary spool of an extract that is no longer running"),
+            std::string::npos)
+      << clean.err;
+  EXPECT_TRUE(ListDir(tmp1).empty());
   auto clean_store = ObjectStore::Open(clean_dest, backend.options);
   ASSERT_TRUE(clean_store.ok());
   std::set<std::string> keys = StoredKeys(store->get(), table + "/");

@@ -110,9 +110,10 @@ class SnapshotE2eTest : public ::testing::Test {
     const std::string t = kTable;
     writers_.emplace_back([t] {
       auto conn = ConnectTestDb();
+      // The moves first: the control test needs them committed long before the late chunks.
+      Write(&conn, "UPDATE " + t + " SET id = id + 30001 WHERE id BETWEEN 1002 AND 1400");
       Write(&conn, "UPDATE " + t + " SET payload = 'changed' WHERE id % 14 = 0");
       Write(&conn, "DELETE FROM " + t + " WHERE id % 26 = 0 AND id > 10000");
-      Write(&conn, "UPDATE " + t + " SET id = id + 30001 WHERE id BETWEEN 1002 AND 1400");
     });
     writers_.emplace_back([t] {
       auto conn = ConnectTestDb();
@@ -203,10 +204,18 @@ TEST_F(SnapshotE2eTest, ExtractEqualsTheTableAtTheSnapshotInstantWhileOthersWrit
 TEST_F(SnapshotE2eTest, WithoutSnapshotModeTheSameRunMatchesNoInstant) {
   std::vector<std::string> before = SourceRows();
   std::string err = dir_ + "/err.txt";
-  pid_t pid = StartSluice(ExtractArgs(dir_ + "/lake", false), kSlow, dir_ + "/out.json", err);
-  auto watcher = ConnectTestDb();
+  // The assertions below need the writers' moves to commit after the first chunks began and
+  // before the last ones begin: 100 ms per batch gives about 5 s of reading, so a loaded machine
+  // (a CI box compiling beside the test) cannot stretch the ~100 ms of writes past it.
+  const std::vector<std::string> slower = {"SLUICE_DEBUG_BATCH_DELAY_MS=100"};
+  pid_t pid = StartSluice(ExtractArgs(dir_ + "/lake", false), slower, dir_ + "/out.json", err);
   auto deadline = Clock::now() + std::chrono::seconds(30);
-  while (Sessions(watcher.get(), "SELECT %snap_t%BETWEEN%").empty() && Clock::now() < deadline) {
+  // The rows move once the first chunk is committed: chunk 0 (ids 1..2000) has read before the
+  // moves, and the last chunks, about 3 s of client-side reading later, read after them. (The
+  // server finishes each chunk's statement at once into the socket buffers, so watching the
+  // process list for it is a race.)
+  const std::string progress = dir_ + "/lake/snap_t/_sluice_progress.jsonl";
+  while (!(fs::exists(progress) && fs::file_size(progress) > 0) && Clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   StartWriters();

@@ -33,6 +33,7 @@ struct ExtractFlags {
   std::string key;
   int64_t chunk_rows = 500'000;
   int64_t chunk_keys = 20'000;
+  std::string file_bytes;
   int64_t fetch_rows = 2'000;
   int jobs = 1;
   std::string memory_limit = "256MB";
@@ -146,6 +147,9 @@ Result<runner::ExtractOptions> BuildOptions(const ExtractFlags& flags) {
   SLUICE_ASSIGN_OR_RETURN(options.protocol, mysql::ParseProtocol(flags.protocol));
   options.chunk_rows = flags.chunk_rows;
   options.chunk_keys = flags.chunk_keys;
+  if (!flags.file_bytes.empty()) {
+    SLUICE_ASSIGN_OR_RETURN(options.file_bytes, ParseByteSize(flags.file_bytes, "--file-bytes"));
+  }
   options.fetch_rows = flags.fetch_rows;
   options.jobs = flags.jobs;
   // One connection: cut balanced chunks while streaming instead of walking the index first.
@@ -272,6 +276,11 @@ void RegisterExtractCommand(CLI::App& app, int* exit_code) {
                   "balanced: rows per chunk; scan: rows per file (default 500000)");
   cmd->add_option("--chunk-keys", flags->chunk_keys,
                   "range: key values per chunk (days for DATE, seconds for DATETIME)");
+  cmd->add_option("--file-bytes", flags->file_bytes,
+                  "scan: also close a file once its Parquet bytes reach SIZE (e.g. 256MB, at "
+                  "least 1MB), whichever of --chunk-rows and SIZE comes first; for wide rows "
+                  "(BLOB/TEXT). Not for range/balanced: their chunks are sized by --chunk-rows / "
+                  "--chunk-keys, so that --jobs N writes the same files as --jobs 1");
   cmd->add_option("--fetch-rows", flags->fetch_rows, "Rows per batch from the server (2000)");
   cmd->add_option("--jobs", flags->jobs, "Parallel connections (1)");
   cmd->add_option("--memory-limit", flags->memory_limit, "Memory budget, e.g. 256MB (default)");

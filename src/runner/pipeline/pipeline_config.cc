@@ -161,6 +161,16 @@ class Checker {
     return *size;
   }
 
+  // A size of at least 1 MiB: smaller Parquet files would be mostly footer and page headers.
+  std::optional<int64_t> FileBytes(const ConfigNode& node, const std::string& path) {
+    auto size = Size(node, path);
+    if (size && *size < (1ll << 20)) {
+      Error(node.line, path, "must be at least 1MB");
+      return std::nullopt;
+    }
+    return size;
+  }
+
   std::optional<std::string> OneOf(const ConfigNode& node, const std::string& path,
                                    const std::vector<std::string>& choices) {
     auto text = String(node, path);
@@ -218,8 +228,9 @@ void ReadDefaults(Checker& check, const ConfigNode& node, DefaultsConfig* out) {
   const std::string path = "defaults";
   if (!check.ExpectMap(node, path)) return;
   check.CheckKeys(node, path,
-                  {"mode", "chunk_rows", "chunk_keys", "fetch_rows", "compression", "memory_limit",
-                   "task_memory", "retries", "strict", "tinyint1_as_bool", "snapshot"});
+                  {"mode", "chunk_rows", "chunk_keys", "file_bytes", "fetch_rows", "compression",
+                   "memory_limit", "task_memory", "max_local_disk", "retries", "strict",
+                   "tinyint1_as_bool", "snapshot"});
   for (const auto& entry : node.entries) {
     std::string key = Checker::Join(path, entry.key);
     const ConfigNode& value = entry.value;
@@ -229,6 +240,8 @@ void ReadDefaults(Checker& check, const ConfigNode& node, DefaultsConfig* out) {
       if (auto number = check.Integer(value, key, 1, kMaxCount)) out->chunk_rows = *number;
     } else if (entry.key == "chunk_keys") {
       if (auto number = check.Integer(value, key, 1, INT64_MAX)) out->chunk_keys = *number;
+    } else if (entry.key == "file_bytes") {
+      if (auto size = check.FileBytes(value, key)) out->file_bytes = *size;
     } else if (entry.key == "fetch_rows") {
       if (auto number = check.Integer(value, key, 1, 1'000'000)) out->fetch_rows = *number;
     } else if (entry.key == "compression") {
@@ -237,6 +250,8 @@ void ReadDefaults(Checker& check, const ConfigNode& node, DefaultsConfig* out) {
       if (auto size = check.Size(value, key)) out->memory_limit_bytes = *size;
     } else if (entry.key == "task_memory") {
       if (auto size = check.Size(value, key)) out->task_memory_bytes = *size;
+    } else if (entry.key == "max_local_disk") {
+      if (auto size = check.Size(value, key)) out->max_local_disk_bytes = *size;
     } else if (entry.key == "retries") {
       // 20 retries with backoff capped at 8 s already span minutes.
       if (auto number = check.Integer(value, key, 0, 20)) out->retries = static_cast<int>(*number);
@@ -426,11 +441,29 @@ void ReadTable(Checker& check, const ConfigNode& node, int position, const std::
   } else {
     check.Error(node.line, path, "missing required key 'name'");
   }
-  check.CheckKeys(node, path, {"name",       "source",      "table",      "query",
-                               "key",        "mode",        "where",      "columns",
-                               "chunk_rows", "chunk_keys",  "fetch_rows", "compression",
-                               "retries",    "task_memory", "strict",     "tinyint1_as_bool",
-                               "casts",      "contract",    "shards",     "snapshot"});
+  check.CheckKeys(node, path,
+                  {"name",
+                   "source",
+                   "table",
+                   "query",
+                   "key",
+                   "mode",
+                   "where",
+                   "columns",
+                   "chunk_rows",
+                   "chunk_keys",
+                   "fetch_rows",
+                   "compression",
+                   "retries",
+                   "task_memory",
+                   "strict",
+                   "tinyint1_as_bool",
+                   "casts",
+                   "contract",
+                   "shards",
+                   "snapshot",
+                   "max_local_disk",
+                   "file_bytes"});
   for (const auto& entry : node.entries) {
     std::string key = Checker::Join(path, entry.key);
     const ConfigNode& value = entry.value;
@@ -462,6 +495,8 @@ void ReadTable(Checker& check, const ConfigNode& node, int position, const std::
       if (auto number = check.Integer(value, key, 1, kMaxCount)) out->chunk_rows = *number;
     } else if (entry.key == "chunk_keys") {
       if (auto number = check.Integer(value, key, 1, INT64_MAX)) out->chunk_keys = *number;
+    } else if (entry.key == "file_bytes") {
+      if (auto size = check.FileBytes(value, key)) out->file_bytes = *size;
     } else if (entry.key == "fetch_rows") {
       if (auto number = check.Integer(value, key, 1, 1'000'000)) out->fetch_rows = *number;
     } else if (entry.key == "compression") {
@@ -470,6 +505,8 @@ void ReadTable(Checker& check, const ConfigNode& node, int position, const std::
       if (auto number = check.Integer(value, key, 0, 20)) out->retries = static_cast<int>(*number);
     } else if (entry.key == "task_memory") {
       if (auto size = check.Size(value, key)) out->task_memory_bytes = *size;
+    } else if (entry.key == "max_local_disk") {
+      if (auto size = check.Size(value, key)) out->max_local_disk_bytes = *size;
     } else if (entry.key == "strict") {
       out->strict = check.Bool(value, key);
     } else if (entry.key == "tinyint1_as_bool") {
@@ -509,6 +546,13 @@ void ReadTable(Checker& check, const ConfigNode& node, int position, const std::
     check.Error(node.Find("shards")->key_line, path + ".shards",
                 "a snapshot table reads one instant on one set of connections; it cannot be "
                 "split into shards");
+  }
+  if (out->file_bytes > 0 && (out->mode == "range" || out->mode == "balanced")) {
+    check.Error(node.Find("file_bytes")->key_line, path + ".file_bytes",
+                "applies to scan mode (one streaming pass, files cut as they fill); a " +
+                    out->mode +
+                    " table's chunks are sized by chunk_rows / chunk_keys, the same plan however "
+                    "many connections run it");
   }
   if (!out->query.empty() && node.Find("key")) {
     check.Error(node.Find("key")->key_line, path + ".key",
@@ -694,6 +738,20 @@ Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::s
   }
 
   // Cross-field checks.
+  // max_local_disk bounds the staging directory of an upload; a directory destination has none.
+  const bool remote_destination =
+      config.destination.starts_with("s3://") || config.destination.starts_with("gs://");
+  auto check_local_disk = [&](const ConfigNode& map, const std::string& path) {
+    if (remote_destination || map.kind != ConfigNode::Kind::kMap) return;
+    if (const ConfigEntry* entry = map.Find("max_local_disk")) {
+      check.Error(entry->key_line, path + ".max_local_disk",
+                  "bounds the staging directory of an s3:// or gs:// destination; destination " +
+                      config.destination + " is a directory (remove the key)");
+    }
+  };
+  if (const ConfigEntry* defaults = root.Find("defaults")) {
+    check_local_disk(defaults->value, "defaults");
+  }
   std::set<std::string> names;
   if (const ConfigEntry* tables = root.Find("tables");
       tables && tables->value.kind == ConfigNode::Kind::kSequence) {
@@ -724,6 +782,7 @@ Result<PipelineConfig> ParsePipelineConfig(const std::string& text, const std::s
                     "a snapshot table (defaults.snapshot: true) reads one instant on one set of "
                     "connections; it cannot be split into shards (set snapshot: false on it)");
       }
+      check_local_disk(tables->value.items[table_idx], path);
       int64_t task_memory =
           table.task_memory_bytes > 0 ? table.task_memory_bytes : config.defaults.task_memory_bytes;
       // 16 MiB: the smallest share the extract accepts (one wide batch plus a row group).

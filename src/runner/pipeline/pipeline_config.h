@@ -42,10 +42,13 @@ struct TableConfig {
   std::vector<std::string> columns;
   int64_t chunk_rows = 0;  // 0: defaults
   int64_t chunk_keys = 0;
+  /// Scan mode: close a file once its Parquet bytes reach this (0: defaults).
+  int64_t file_bytes = 0;
   int64_t fetch_rows = 0;
   std::string compression;
   int retries = -1;  // -1: defaults
   int64_t task_memory_bytes = 0;
+  int64_t max_local_disk_bytes = 0;  // 0: defaults
   std::optional<bool> strict;
   std::optional<bool> tinyint1_as_bool;
   /// Snapshot mode (runner/snapshot_extract.h): every chunk reads one instant of the table.
@@ -80,6 +83,9 @@ struct DefaultsConfig {
   std::string mode = "balanced";
   int64_t chunk_rows = 500'000;
   int64_t chunk_keys = 20'000;
+  /// Tables extracted in scan mode also close a file once its Parquet bytes reach this (0: by
+  /// chunk_rows only); tables in a keyed mode are not affected.
+  int64_t file_bytes = 0;
   int64_t fetch_rows = 2'000;
   std::string compression = "zstd";
   /// The global budget: a chunk task starts only when its task_memory fits in what is left.
@@ -87,6 +93,9 @@ struct DefaultsConfig {
   /// What one running chunk may hold (fetch batch + one row group). 64 MiB keeps row groups
   /// at 32 MiB, large enough for efficient reads.
   int64_t task_memory_bytes = 64ll << 20;
+  /// s3:// and gs:// destinations: most bytes of a table's part files waiting in the staging
+  /// directory for their upload (extraction waits when it is full); 0: no limit.
+  int64_t max_local_disk_bytes = 0;
   int retries = 3;
   bool strict = false;
   bool tinyint1_as_bool = false;

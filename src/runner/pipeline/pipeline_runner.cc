@@ -28,6 +28,7 @@
 #include "runner/pipeline/alert_webhook.h"
 #include "runner/pipeline/memory_budget.h"
 #include "runner/pipeline/pipeline_shard.h"
+#include "runner/pipeline/remote_table.h"
 #include "runner/pipeline/table_validation.h"
 #include "runner/snapshot_extract.h"
 #include "sluice/object_store.h"
@@ -35,7 +36,6 @@
 #include "source/mysql/connection.h"
 #include "source/mysql/connection_url.h"
 #include "source/mysql/snapshot.h"
-#include "storage/table_publisher.h"
 
 namespace sluice::runner::pipeline {
 namespace {
@@ -183,6 +183,8 @@ Result<ExtractOptions> MakeExtractOptions(const PipelineConfig& config, const Ta
   options.output_name = table.name;
   options.chunk_rows = table.chunk_rows > 0 ? table.chunk_rows : defaults.chunk_rows;
   options.chunk_keys = table.chunk_keys > 0 ? table.chunk_keys : defaults.chunk_keys;
+  options.file_bytes = table.file_bytes > 0 ? table.file_bytes : defaults.file_bytes;
+  options.file_bytes_scan_only = table.file_bytes == 0;  // defaults: scan tables only
   options.fetch_rows = table.fetch_rows > 0 ? table.fetch_rows : defaults.fetch_rows;
   options.jobs = 1;
   options.memory_limit_bytes =
@@ -264,6 +266,10 @@ struct PreparedTable {
   bool snapshot = false;
   const SourceRuntime* source = nullptr;
   ExtractOptions options;
+  /// s3:// / gs:// destinations (remote_table.h); declared before `extract`, whose options
+  /// hold hooks into it.
+  RemoteTableOptions remote_options;
+  std::unique_ptr<RemoteExtract> remote;
   std::unique_ptr<TableExtract> extract;
   int64_t estimated_rows = 0;
 };
@@ -283,8 +289,10 @@ Status CheckTransforms(const PipelineConfig& config) {
   return Status::OK();
 }
 
+// `writes`: a run or `plan --save` (remote tables then begin their upload side: records restored
+// or, with `fresh`, deleted; shared plans frozen remotely).
 Result<Prepared> Prepare(const PipelineConfig& config, const RunOptions& options, bool fresh,
-                         FailureKind* kind) {
+                         bool writes, FailureKind* kind) {
   *kind = FailureKind::kConfig;
   Status select_error;
   std::vector<const TableConfig*> selected = SelectTables(config, options, &select_error);
@@ -321,6 +329,19 @@ Result<Prepared> Prepare(const PipelineConfig& config, const RunOptions& options
       }
       item.options.restart = true;  // never resumed: an earlier run's snapshot is gone
     }
+    if (IsRemote(config.destination) && writes) {
+      RemoteTableOptions& remote = item.remote_options;
+      remote.destination = config.destination;
+      remote.staging_root = LocalRoot(config);
+      remote.max_local_bytes = table->max_local_disk_bytes > 0
+                                   ? table->max_local_disk_bytes
+                                   : config.defaults.max_local_disk_bytes;
+      remote.writers = item.source->config->max_connections;
+      remote.restart = item.options.restart;
+      remote.shard = options.shard;
+      remote.shared_plan = options.shard.enabled() || options.save_plan;
+      remote.log = options.quiet || options.live_progress ? nullptr : &std::cerr;
+    }
     prepared.tables.push_back(std::move(item));
   }
   std::map<std::string, std::unique_ptr<mysql::Connection>> connections;
@@ -338,7 +359,20 @@ Result<Prepared> Prepare(const PipelineConfig& config, const RunOptions& options
       }
       conn = std::move(opened).value();
     }
-    auto extract = TableExtract::Prepare(item.options, conn.get());
+    if (!item.remote_options.destination.empty()) {
+      // Before Prepare: it finds the restored plan in the staging directory.
+      auto begun = BeginRemoteTable(item.remote_options, &item.options);
+      if (!begun.ok()) {
+        *kind = begun.status().code() == StatusCode::kInvalidArgument ? FailureKind::kConfig
+                                                                      : FailureKind::kDestination;
+        return begun.status().WithContext("table " + item.config->name + ": destination");
+      }
+      item.remote = std::move(begun).value();
+    }
+    auto extract = item.remote
+                       ? PrepareRemoteTable(item.remote.get(), item.remote_options.shared_plan,
+                                            item.options, conn.get())
+                       : TableExtract::Prepare(item.options, conn.get());
     if (!extract.ok()) {
       *kind = ClassifyPlanError(extract.status());
       if (*kind != FailureKind::kConfig) {
@@ -774,6 +808,15 @@ class Scheduler {
       std::lock_guard<std::mutex> lock(mutex_);
       idle_[source].push_back(std::move(conn));
     }
+    if (status.ok() && !table.remote_options.destination.empty() &&
+        (task.attempt > 0 || !table.remote)) {
+      // A restart: the failed attempt's queued uploads stop with its RemoteExtract (Begin below
+      // deletes their files) and the new one starts the table's remote records afresh.
+      table.remote.reset();
+      auto begun = BeginRemoteTable(table.remote_options, &table.options);
+      status = begun.status();
+      if (begun.ok()) table.remote = std::move(begun).value();
+    }
     if (status.ok()) {
       // Planned again inside the snapshot, so the key ranges cover exactly the rows it holds;
       // this also replaces the cancelled extract of a failed attempt (Begin discards its files).
@@ -971,16 +1014,30 @@ class Scheduler {
       retries = record.tables[queue_idx].retries;
       started = std::max(0.0, record.tables[queue_idx].start_seconds);
     });
-    auto summary = table.extract->Finish(retries, recorder_->Now() - started);
-    Status status = summary.status();
+    Result<ExtractSummary> summary = Status::Internal("table not finished");
     std::vector<std::string> files;
-    if (summary.ok()) {
-      for (const auto& chunk : summary->chunks) {
-        if (!chunk.file.empty()) files.push_back(summary->table_dir + "/" + chunk.file);
+    std::string uploaded;  // remote tables: what was uploaded or published
+    if (table.remote) {
+      auto finished = FinishRemoteTable(table.remote.get(), table.extract.get(), options_.shard,
+                                        retries, recorder_->Now() - started);
+      summary = finished.status();
+      if (finished.ok()) {
+        summary = std::move(finished->summary);
+        files = std::move(finished->files);  // published under content-addressed names
+        uploaded = std::move(finished->description);
       }
-      if (IsRemote(config_.destination)) {
-        status = Publish(table, &files);
+    } else {
+      summary = table.extract->Finish(retries, recorder_->Now() - started);
+      if (summary.ok()) {
+        for (const auto& chunk : summary->chunks) {
+          if (!chunk.file.empty()) files.push_back(summary->table_dir + "/" + chunk.file);
+        }
       }
+    }
+    Status status = summary.status();
+    if (table.remote && status.code() == StatusCode::kValidationFailed) {
+      // No manifest, but the report and the rejected rows go where the table would have been.
+      uploaded = UploadRemoteValidation(table.remote.get());
     }
     // A failed contract is a validation failure (exit 3); anything else here is the
     // destination's (manifest, upload).
@@ -1020,12 +1077,15 @@ class Scheduler {
       }
     }
     std::string extra = "files=" + std::to_string(files.size());
+    if (!uploaded.empty()) extra += " upload=" + Quote(Redact(uploaded));
     if (validation.checked) {
       extra += " rows_checked=" + std::to_string(validation.rows_checked) +
                " rows_quarantined=" + std::to_string(validation.rows_quarantined);
     }
     Log(status.ok() ? "table_done" : "table_failed", table.config->name, -1, "", 0,
-        status.ok() ? extra : "error=" + Quote(error));
+        status.ok() ? extra
+                    : "error=" + Quote(error) +
+                          (uploaded.empty() ? "" : " upload=" + Quote(Redact(uploaded))));
     if (!status.ok()) SendTableFinishFailedAlert(table, kind, error, validation);
   }
 
@@ -1059,18 +1119,6 @@ class Scheduler {
       payload["report"] = validation.report;
     }
     SendAlert(payload.dump());
-  }
-
-  Status Publish(PreparedTable& table, std::vector<std::string>* files) {
-    SLUICE_ASSIGN_OR_RETURN(auto store, ObjectStore::Open(config_.destination));
-    storage::PublishOptions publish;
-    SLUICE_ASSIGN_OR_RETURN(auto report, storage::PublishTable(store.get(), table.extract->dir(),
-                                                               table.config->name, publish));
-    // Published under content-addressed names (storage::PublishedName), in manifest order.
-    std::vector<std::string> remote;
-    for (const auto& key : report.keys) remote.push_back(store->DisplayName(key));
-    *files = std::move(remote);
-    return Status::OK();
   }
 
   void SendAlert(const std::string& body) {
@@ -1291,7 +1339,7 @@ FailureKind ClassifyPlanError(const Status& status) {
 Result<PipelinePlan> PlanPipeline(const PipelineConfig& config, const RunOptions& options,
                                   FailureKind* kind) {
   FailureKind prepare_kind = FailureKind::kNone;
-  auto prepared_or = Prepare(config, options, options.fresh, &prepare_kind);
+  auto prepared_or = Prepare(config, options, options.fresh, options.save_plan, &prepare_kind);
   if (!prepared_or.ok()) {
     if (kind != nullptr) *kind = prepare_kind;
     return prepared_or.status();
@@ -1303,6 +1351,7 @@ Result<PipelinePlan> PlanPipeline(const PipelineConfig& config, const RunOptions
   for (const auto& transform : config.transforms) plan.transforms.push_back(transform.name);
   if (options.save_plan) {
     for (auto& item : prepared.tables) {
+      if (item.remote) continue;  // saved and frozen remotely by Prepare
       Status saved = item.extract->SavePlan();
       if (!saved.ok()) {
         if (kind != nullptr) *kind = ClassifyPlanError(saved);
@@ -1399,7 +1448,7 @@ Result<RunRecord> RunPipeline(const PipelineConfig& config, const RunOptions& op
   AlertWebhook webhook(config.alerts.webhook, config.alerts.timeout_seconds);
   // Everything that can be checked is checked here, before the first write.
   FailureKind prepare_kind = FailureKind::kNone;
-  auto prepared_or = Prepare(config, options, options.fresh, &prepare_kind);
+  auto prepared_or = Prepare(config, options, options.fresh, /*writes=*/true, &prepare_kind);
   if (!prepared_or.ok()) {
     *kind = prepare_kind;
     return prepared_or.status();

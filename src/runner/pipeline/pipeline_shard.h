@@ -8,9 +8,9 @@
 
 namespace sluice::runner::pipeline {
 
-/// kNotSupported for an s3:// or gs:// destination (shards share the destination's state, which
-/// only a local or network-mounted directory holds today); kInvalidArgument for --shard with
-/// --fresh or --transforms-only. OK when neither option is used.
+/// kInvalidArgument for --shard with --fresh or --transforms-only. Any destination works: a
+/// directory every shard reaches, or s3:// / gs:// (the plan and the chunk records are stored
+/// remotely, runner/pipeline/remote_table.h). OK when neither option is used.
 Status CheckShardOptions(const PipelineConfig& config, const RunOptions& options);
 
 }  // namespace sluice::runner::pipeline

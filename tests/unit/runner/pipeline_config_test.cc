@@ -404,6 +404,80 @@ TEST_F(PipelineConfigTest, SnapshotModeInDefaultsAndPerTable) {
             std::string::npos);
 }
 
+// max_local_disk bounds an upload's staging directory: s3:// and gs:// destinations only.
+TEST_F(PipelineConfigTest, MaxLocalDiskInDefaultsAndPerTable) {
+  std::string text = kGood;
+  text.replace(text.find("destination: /tmp/lake"), 22, "destination: s3://bucket/lake");
+  text.replace(text.find("  task_memory: 32MB\n"), 19,
+               "  task_memory: 32MB\n  max_local_disk: 2GB\n");
+  text.replace(text.find("    chunk_keys: 7000\n"), 21,
+               "    chunk_keys: 7000\n    max_local_disk: 512MB\n");
+  auto config = ParsePipelineConfig(text, "p.yaml", ".");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->defaults.max_local_disk_bytes, 2ll << 30);
+  EXPECT_EQ(config->tables[0].max_local_disk_bytes, 0);
+  EXPECT_EQ(config->tables[1].max_local_disk_bytes, 512ll << 20);
+  std::string bad = text;
+  bad.replace(bad.find("max_local_disk: 512MB"), 21, "max_local_disk: lots");
+  EXPECT_NE(Error(bad).find("p.yaml:24: tables.customers.max_local_disk: expected a size like "
+                            "256MB, found 'lots'"),
+            std::string::npos)
+      << Error(bad);
+  // A directory destination has no staging directory to bound.
+  bad = text;
+  bad.replace(bad.find("destination: s3://bucket/lake"), 29, "destination: /tmp/lake");
+  std::string error = Error(bad);
+  EXPECT_NE(error.find("p.yaml:12: defaults.max_local_disk: bounds the staging directory of an "
+                       "s3:// or gs:// destination"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("p.yaml:24: tables.customers.max_local_disk: bounds"), std::string::npos)
+      << error;
+}
+
+// file_bytes rolls scan-mode files by size: in defaults (for the tables that scan) and per
+// table; a table whose mode is explicitly keyed cannot take it.
+TEST_F(PipelineConfigTest, FileBytesInDefaultsAndPerScanTable) {
+  auto config = ParsePipelineConfig(std::string(kHead) +
+                                        "  - name: a\n"                      // 6
+                                        "  - name: b\n"                      // 7
+                                        "    mode: scan\n"                   // 8
+                                        "    file_bytes: 64MB\n"             // 9
+                                        "  - name: c\n"                      // 10
+                                        "    query: SELECT 1 AS x\n"         // 11
+                                        "    file_bytes: 2GB\n"              // 12
+                                        "defaults:\n  file_bytes: 256MB\n",  // 13-14
+                                    "p.yaml", ".");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->defaults.file_bytes, 256ll << 20);
+  EXPECT_EQ(config->tables[0].file_bytes, 0);
+  EXPECT_EQ(config->tables[1].file_bytes, 64ll << 20);
+  EXPECT_EQ(config->tables[2].file_bytes, 2ll << 30);
+  // Keyed modes: a clear error at the key's line.
+  std::string error = Error(std::string(kHead) +
+                            "  - name: a\n    mode: balanced\n    file_bytes: 64MB\n"
+                            "  - name: r\n    mode: range\n    file_bytes: 64MB\n");
+  EXPECT_NE(error.find("p.yaml:8: tables.a.file_bytes: applies to scan mode"), std::string::npos)
+      << error;
+  EXPECT_NE(error.find("p.yaml:11: tables.r.file_bytes: applies to scan mode"), std::string::npos)
+      << error;
+  EXPECT_NE(error.find("sized by chunk_rows / chunk_keys"), std::string::npos) << error;
+  // A defaults.mode that is keyed does not make defaults.file_bytes an error: it applies to the
+  // tables that end up scanning (no usable key, queries).
+  EXPECT_TRUE(ParsePipelineConfig(
+                  std::string(kHead) + "  - name: a\ndefaults:\n  mode: range\n  file_bytes: 1GB\n",
+                  "p.yaml", ".")
+                  .ok());
+  // Bad sizes.
+  error = Error(std::string(kHead) + "  - name: a\n    file_bytes: 512KB\n");
+  EXPECT_NE(error.find("p.yaml:7: tables.a.file_bytes: must be at least 1MB"), std::string::npos)
+      << error;
+  error = Error(std::string(kHead) + "  - name: a\ndefaults:\n  file_bytes: huge\n");
+  EXPECT_NE(error.find("p.yaml:8: defaults.file_bytes: expected a size like 256MB, found 'huge'"),
+            std::string::npos)
+      << error;
+}
+
 TEST(ParseSizeTest, Units) {
   EXPECT_EQ(ParseSize("64MB").value(), 64ll << 20);
   EXPECT_EQ(ParseSize("1GiB").value(), 1ll << 30);

@@ -29,8 +29,13 @@ void BackgroundFileWriter::WorkerLoop() {
     bool skip = !error_.ok() || stop_;
     lock.unlock();
     Status st = skip ? Status::OK() : inner_->WriteBatch(batch);
+    // Read here, on the only thread that drives inner_, right at this batch's end.
+    int64_t encoded = inner_->encoded_bytes();
     int64_t queued = batch.allocated_bytes();
     lock.lock();
+    rows_encoded_ += batch.num_rows();
+    history_.Record(rows_encoded_, encoded);
+    encoded_bytes_ = encoded;
     for (const auto& waiting : queue_) queued += waiting.allocated_bytes();
     UpdateMemory(queued);
     bytes_written_ = inner_->bytes_written();
@@ -81,6 +86,17 @@ Status BackgroundFileWriter::WriteOwnedBatch(ColumnBatch* batch) {
   }
   Enqueue(std::move(slot), rows);
   return Status::OK();
+}
+
+Result<int64_t> BackgroundFileWriter::EncodedBytesAt(int64_t rows) {
+  std::unique_lock<std::mutex> lock(mu_);
+  // Idle with an empty queue: the rows asked about will never come (a caller's mistake).
+  cv_.wait(lock,
+           [&] { return !error_.ok() || rows_encoded_ >= rows || (queue_.empty() && !busy_); });
+  if (!error_.ok()) return error_;
+  if (auto bytes = history_.At(rows)) return *bytes;
+  return Status::Internal("Parquet writer for " + inner_->path() + ": no batch ended at row " +
+                          std::to_string(rows) + " lately");
 }
 
 Status BackgroundFileWriter::Drain() {

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "format/parquet/writer/encoded_size_history.h"
 #include "sluice/parquet_writer.h"
 
 namespace sluice::parquet {
@@ -39,6 +40,11 @@ class BackgroundFileWriter final : public ParquetFileWriter {
   int64_t bytes_written() const override { return bytes_written_.load(); }
   int64_t allocated_bytes() const override { return allocated_.load(); }
   int64_t peak_allocated_bytes() const override { return peak_.load(); }
+  /// As of the last batch the worker finished (after Close(): the file size).
+  int64_t encoded_bytes() const override {
+    return finished_ ? bytes_written_.load() : encoded_bytes_.load();
+  }
+  Result<int64_t> EncodedBytesAt(int64_t rows) override;
   const std::string& path() const override { return inner_->path(); }
 
  private:
@@ -64,6 +70,9 @@ class BackgroundFileWriter final : public ParquetFileWriter {
   Status error_;                   // guarded by mu_
   bool finished_ = false;
   int64_t rows_accepted_ = 0;
+  int64_t rows_encoded_ = 0;    // guarded by mu_: rows of the batches the worker finished
+  EncodedSizeHistory history_;  // guarded by mu_: encoded bytes at those batches' ends
+  std::atomic<int64_t> encoded_bytes_{0};
   std::atomic<int64_t> bytes_written_{0};
   std::atomic<int64_t> allocated_{0};
   std::atomic<int64_t> peak_{0};

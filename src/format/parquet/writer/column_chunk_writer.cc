@@ -377,6 +377,13 @@ void ColumnChunkWriter::FillMetadata(int64_t chunk_offset, ColumnChunk* out) con
   out->meta_data = std::move(meta);
 }
 
+int64_t ColumnChunkWriter::encoded_bytes() const {
+  int64_t total = buffered_bytes() + static_cast<int64_t>(dictionary_page_.size());
+  // The dictionary page is built by Finish() (or a fallback); until then its PLAIN size.
+  if (dictionary_ && dictionary_page_.empty()) total += dictionary_->plain_size();
+  return total;
+}
+
 int64_t ColumnChunkWriter::allocated_bytes() const {
   int64_t total = static_cast<int64_t>(dictionary_page_.capacity() + data_pages_.capacity() +
                                        scratch_body_.capacity() + scratch_values_.capacity() +

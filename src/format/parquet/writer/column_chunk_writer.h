@@ -66,6 +66,9 @@ class ColumnChunkWriter {
   int64_t buffered_bytes() const {
     return static_cast<int64_t>(data_pages_.size()) + pending_estimate_;
   }
+  /// Bytes this chunk would add to the file if finished now: buffered_bytes() plus the
+  /// dictionary page, counted at its PLAIN size while the dictionary is still growing.
+  int64_t encoded_bytes() const;
 
   /// Clears all state for the next row group (keeps buffer capacity).
   void Reset();

@@ -10,6 +10,7 @@
 #include "format/parquet/thrift/file_metadata.h"
 #include "format/parquet/writer/background_file_writer.h"
 #include "format/parquet/writer/column_chunk_writer.h"
+#include "format/parquet/writer/encoded_size_history.h"
 #include "sluice/parquet_writer.h"
 
 namespace sluice {
@@ -126,6 +127,7 @@ class FileWriterImpl final : public ParquetFileWriter {
         SLUICE_RETURN_IF_ERROR(FlushRowGroup());
       }
     }
+    history_.Record(rows_written_, encoded_bytes());
     return Status::OK();
   }
 
@@ -232,6 +234,16 @@ class FileWriterImpl final : public ParquetFileWriter {
     return total;
   }
   int64_t peak_allocated_bytes() const override { return peak_bytes_; }
+  int64_t encoded_bytes() const override {
+    int64_t total = bytes_written();
+    for (const auto& col : columns_) total += col->encoded_bytes();
+    return total;
+  }
+  Result<int64_t> EncodedBytesAt(int64_t rows) override {
+    if (auto bytes = history_.At(rows)) return *bytes;
+    return Status::Internal("Parquet writer for " + file_->final_path() +
+                            ": no batch ended at row " + std::to_string(rows) + " lately");
+  }
   const std::string& path() const override { return file_->final_path(); }
 
  private:
@@ -330,6 +342,7 @@ class FileWriterImpl final : public ParquetFileWriter {
   int64_t row_group_rows_ = 0;
   int64_t rows_written_ = 0;
   int64_t peak_bytes_ = 0;
+  EncodedSizeHistory history_;
   bool wrote_magic_ = false;
   bool closed_ = false;
   Status sticky_;
