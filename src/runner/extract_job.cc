@@ -1006,7 +1006,9 @@ Result<std::vector<int>> TableExtract::Begin() {
   SLUICE_RETURN_IF_ERROR(CleanDirectory(
       state.dir, /*parts_too=*/!state.previous || is_scan || state.transform != nullptr));
   if (state.transform) SLUICE_RETURN_IF_ERROR(state.transform->Begin());
-  if (!state.previous || state.transform) {
+  // A scan is redone from its start, and the cleaning above removed its state: write it again,
+  // or a later run with other options would pass for a resume of this one.
+  if (!state.previous || state.transform || is_scan) {
     SLUICE_RETURN_IF_ERROR(AtomicFile::WriteWhole(
         state.dir + "/" + kStateFile,
         StateJson(*state.source, state.identity, state.ranges, state.plan_id, state.pass).dump(2) +

@@ -206,6 +206,15 @@ TEST_F(ExtractE2eTest, NoPrimaryKeyScansAndRollsFiles) {
   EXPECT_EQ(summary["files"][0]["rows"], 300);
   EXPECT_EQ(summary["files"][3]["rows"], 100);
   EXPECT_EQ(LakeRows(dest + "/nopk", "id"), SourceRows("nopk"));
+  // A rerun redoes the scan and keeps its plan state: a later run with other options is still
+  // told to use the same options or --restart.
+  auto again = Extract("--table nopk --chunk-rows 300 --fetch-rows 128 --dest " + dest);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_TRUE(fs::exists(dest + "/nopk/_sluice_state.json"));
+  auto changed = Extract("--table nopk --chunk-rows 200 --dest " + dest);
+  EXPECT_NE(changed.exit_code, 0);
+  EXPECT_NE(changed.err.find("different options"), std::string::npos) << changed.err;
+  EXPECT_EQ(LakeRows(dest + "/nopk", "id"), SourceRows("nopk"));
   // An explicit keyed mode without a key is a clear error.
   auto keyed = Extract("--table nopk --mode range --dest " + TempDir("nopk2"));
   EXPECT_NE(keyed.exit_code, 0);
