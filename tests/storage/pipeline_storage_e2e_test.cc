@@ -7,7 +7,8 @@
 // the staging directory, which never holds more than max_local_disk of parts; a run killed
 // with SIGKILL is resumed by a run with another (empty) staging directory from the records
 // stored remotely; shards on separate staging directories (separate machines), run one after
-// the other in a random order or all at once, publish exactly one complete manifest.
+// the other in a random order or all at once, publish exactly one complete manifest. A
+// transform joining two published tables reads verified local copies and uploads its output.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -445,6 +446,98 @@ TEST_P(PipelineStorageE2eTest, FailedContractUploadsTheReportButPublishesNothing
     }
   }
   EXPECT_EQ(reports, 1);
+}
+
+// Transforms over an object-store destination: the transform joins two published tables with
+// GROUP BY; only the tables it names are downloaded (verified copies in the staging directory,
+// removed afterwards), its output is uploaded to DEST/OUTPUT and equals the same query run by
+// MariaDB over the source rows. A transform over a table that is not published fails naming
+// the missing manifest.
+TEST_P(PipelineStorageE2eTest, TransformJoinsPublishedTablesAndUploadsItsOutput) {
+  const StorageBackend& backend = GetParam();
+  const std::string customers = std::string("ptc_") + backend.name;
+  const std::string contracts = std::string("ptk_") + backend.name;
+  const std::string unused = std::string("ptu_") + backend.name;
+  Exec(conn_.get(), "DROP TABLE IF EXISTS " + customers);
+  Exec(conn_.get(),
+       "CREATE TABLE " + customers + " (id BIGINT PRIMARY KEY, segment VARCHAR(16) NOT NULL)");
+  Exec(conn_.get(),
+       "INSERT INTO " + customers + " SELECT seq, CONCAT('seg', seq % 7) FROM seq_1_to_3000");
+  Exec(conn_.get(), "DROP TABLE IF EXISTS " + contracts);
+  Exec(conn_.get(), "CREATE TABLE " + contracts +
+                        " (id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, premium BIGINT)");
+  Exec(conn_.get(),
+       "INSERT INTO " + contracts + " SELECT seq, 1 + seq % 2500, seq * 3 FROM seq_1_to_9000");
+  MakeTable(unused, 3000);
+  const std::string dest = backend.url_base + "/" + FreshPrefix("pipeline-e2e-t");
+  const std::string staging = dir_ + "/staging";
+  const std::string output = "marts/by_segment.parquet";
+  const std::string tables = "tables:\n  - name: " + customers + "\n  - name: " + contracts +
+                             "\n  - name: " + unused + "\n";
+  const std::string transforms =
+      "transforms:\n  - name: by_segment\n    output: " + output +
+      "\n    sql: SELECT c.segment, count(*) AS n, sum(k.premium) AS total FROM " + customers +
+      " c JOIN " + contracts + " k ON c.id = k.customer_id GROUP BY c.segment\n";
+  std::ofstream(dir_ + "/t.yaml") << "name: storage_e2e\n" + PipelineTestSources(2) +
+                                         "destination: " + dest + "\nstaging_dir: " + staging +
+                                         "\ndefaults:\n  chunk_rows: 2000\n" + tables + transforms;
+  CommandResult run = RunSluice("run " + dir_ + "/t.yaml --json", backend.env);
+  ASSERT_EQ(run.exit_code, 0) << run.err << run.out;
+  json summary = ParseJson(run.out);
+  ASSERT_TRUE(summary.is_object()) << run.out;
+  ASSERT_EQ(summary["transforms"].size(), 1u) << run.out;
+  const json& transform = summary["transforms"][0];
+  EXPECT_EQ(transform["status"], "succeeded") << transform.dump();
+  EXPECT_EQ(transform["output"], dest + "/" + output) << transform.dump();
+  EXPECT_EQ(transform["rows"], 7) << transform.dump();
+
+  auto store = ObjectStore::Open(dest, backend.options);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  // Exactly the two tables the SQL names were downloaded (not `unused`).
+  int64_t referenced_bytes = 0;
+  for (const auto& table : {customers, contracts}) {
+    json manifest = ParseJson((*store)->Get(table + "/_manifest.json").ValueOrDie());
+    for (const auto& entry : manifest["files"]) referenced_bytes += entry["bytes"].get<int64_t>();
+  }
+  EXPECT_NE(run.err.find("downloaded_bytes=" + std::to_string(referenced_bytes) + " "),
+            std::string::npos)
+      << run.err;
+  auto stored = (*store)->Get(output);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  const std::string local = dir_ + "/by_segment.parquet";
+  std::ofstream(local, std::ios::binary) << *stored;
+  std::vector<std::string> lake;
+  for (const auto& line : PqRows("SELECT concat_ws('|', segment, n, total) AS r FROM "
+                                 "read_parquet('" +
+                                 local + "') ORDER BY segment")) {
+    json row = ParseJson(line);
+    lake.push_back(row.is_object() && row["r"].is_string() ? row["r"].get<std::string>() : line);
+  }
+  std::vector<std::string> expected = QueryFirstColumn(
+      &conn_, "SELECT CONCAT_WS('|', c.segment, count(*), sum(k.premium)) FROM " + customers +
+                  " c JOIN " + contracts +
+                  " k ON c.id = k.customer_id GROUP BY c.segment ORDER BY c.segment");
+  EXPECT_EQ(expected.size(), 7u);
+  EXPECT_EQ(lake, expected);
+  // The input copies and the local output are gone.
+  EXPECT_FALSE(fs::exists(staging + "/_transform_inputs"));
+  EXPECT_FALSE(fs::exists(staging + "/_transform_outputs/" + output));
+
+  // A transform over a table that was never extracted to this prefix fails, naming its manifest.
+  const std::string empty = backend.url_base + "/" + FreshPrefix("pipeline-e2e-tm");
+  std::ofstream(dir_ + "/m.yaml") << "name: storage_e2e\n" + PipelineTestSources(2) +
+                                         "destination: " + empty + "\nstaging_dir: " + dir_ +
+                                         "/staging-m\n" + tables + transforms;
+  CommandResult missing =
+      RunSluice("run " + dir_ + "/m.yaml --transforms-only --json", backend.env);
+  EXPECT_NE(missing.exit_code, 0) << missing.err;
+  EXPECT_NE(missing.err.find("table " + customers + " is not published: no " + empty + "/" +
+                             customers + "/_manifest.json"),
+            std::string::npos)
+      << missing.err;
+  auto empty_store = ObjectStore::Open(empty, backend.options);
+  ASSERT_TRUE(empty_store.ok());
+  EXPECT_EQ((*empty_store)->Head(output).status().code(), StatusCode::kNotFound);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PipelineStorageE2eTest, ::testing::ValuesIn(StorageBackends()),

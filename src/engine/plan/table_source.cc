@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "sluice/parquet_reader.h"
 
@@ -61,13 +63,53 @@ Result<SqlType> EngineTypeFor(const ColumnSchema& column) {
 
 namespace {
 
+// A directory sluice extracted to: its _manifest.json is the commit point, so the table is
+// exactly the files it lists — not the rejected rows under _rejects/, nor a part of an attempt
+// that never committed. Empty chunks list no file.
+Result<std::vector<std::string>> ManifestFiles(const std::string& dir, const std::string& path) {
+  std::ifstream in(path);
+  nlohmann::json manifest = nlohmann::json::parse(in, nullptr, false);
+  if (manifest.is_discarded() || !manifest.is_object() || !manifest.contains("files") ||
+      !manifest["files"].is_array()) {
+    return Status::Corruption(path + " is not a sluice manifest (no \"files\" list)");
+  }
+  std::vector<std::string> files;
+  for (const auto& entry : manifest["files"]) {
+    std::string file = entry.is_object() ? entry.value("file", "") : "";
+    if (file.empty()) continue;
+    if (file.find("..") != std::string::npos || file.front() == '/') {
+      return Status::Corruption(path + " lists a file outside its directory: " + file);
+    }
+    files.push_back(dir + "/" + file);
+  }
+  return files;
+}
+
+// Hive/Spark convention: names starting with '_' or '.' (manifests, _rejects/, temporaries)
+// are not data.
+bool Hidden(const std::filesystem::path& relative) {
+  for (const auto& part : relative) {
+    std::string name = part.string();
+    if (!name.empty() && (name[0] == '_' || name[0] == '.')) return true;
+  }
+  return false;
+}
+
 Result<std::vector<std::string>> ExpandLocation(const std::string& location) {
   std::vector<std::string> files;
   struct stat info {};
   if (::stat(location.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
+    const std::string manifest = location + "/_manifest.json";
+    if (std::filesystem::exists(manifest)) {
+      SLUICE_ASSIGN_OR_RETURN(files, ManifestFiles(location, manifest));
+      if (files.empty()) return Status::NotFound(manifest + " lists no Parquet file (empty table)");
+      std::sort(files.begin(), files.end());
+      return files;
+    }
     std::error_code ec;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(location, ec)) {
-      if (entry.is_regular_file() && entry.path().extension() == ".parquet") {
+      if (entry.is_regular_file() && entry.path().extension() == ".parquet" &&
+          !Hidden(std::filesystem::relative(entry.path(), location))) {
         files.push_back(entry.path().string());
       }
     }

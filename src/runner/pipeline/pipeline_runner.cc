@@ -29,6 +29,7 @@
 #include "runner/pipeline/memory_budget.h"
 #include "runner/pipeline/pipeline_shard.h"
 #include "runner/pipeline/remote_table.h"
+#include "runner/pipeline/remote_transform_io.h"
 #include "runner/pipeline/table_validation.h"
 #include "runner/snapshot_extract.h"
 #include "sluice/object_store.h"
@@ -279,12 +280,14 @@ struct Prepared {
   std::vector<PreparedTable> tables;
 };
 
+// Each transform's SQL parses (a syntax error is found before anything is extracted).
 Status CheckTransforms(const PipelineConfig& config) {
-  if (config.transforms.empty()) return Status::OK();
-  if (IsRemote(config.destination)) {
-    return Status::NotSupported(config.file + ":" + std::to_string(config.transforms[0].line) +
-                                ": transforms: the query engine reads local files; transforms "
-                                "over an s3:// or gs:// destination are not supported yet");
+  for (const auto& transform : config.transforms) {
+    auto names = NamesReadBy(transform.sql);
+    if (!names.ok()) {
+      return names.status().WithContext(config.file + ":" + std::to_string(transform.line) +
+                                        ": transform " + transform.name);
+    }
   }
   return Status::OK();
 }
@@ -1272,33 +1275,38 @@ class LiveDisplay {
   int lines_ = 0;
 };
 
+// With an s3:// or gs:// destination each transform reads verified local copies of the
+// published tables it names and its output is uploaded (remote_transform_io.h); the input copies
+// are removed when every transform succeeded and kept after a failure for the rerun.
 Status RunTransforms(const PipelineConfig& config, RunRecorder* recorder, Scheduler* scheduler,
                      bool quiet) {
   std::string root = LocalRoot(config);
+  std::unique_ptr<RemoteTransformIo> remote;
+  if (IsRemote(config.destination) && !config.transforms.empty()) {
+    auto opened = RemoteTransformIo::Open(config.destination, root);
+    if (!opened.ok()) return opened.status().WithContext("transforms");
+    remote = std::move(opened).value();
+  }
   for (const auto& transform : config.transforms) {
     double started = recorder->Now();
     engine::QueryOptions query_options;
     query_options.memory_limit_bytes = config.defaults.memory_limit_bytes;
     engine::QueryEngine engine(query_options);
-    Status status;
-    for (const auto& table : config.tables) {
-      std::string dir = root + "/" + table.name;
-      if (!fs::exists(dir + "/_manifest.json")) continue;
-      status = engine.RegisterTable(table.name, dir);
-      if (!status.ok()) break;
-    }
+    Status status = RegisterTransformInputs(config, root, remote.get(), transform.sql, &engine);
     engine::QueryStats stats;
-    std::string output = root + "/" + transform.output;
+    std::string output =
+        remote ? remote->LocalOutput(transform.output) : root + "/" + transform.output;
     if (status.ok()) {
       std::error_code ec;
       fs::create_directories(fs::path(output).parent_path(), ec);
       auto sink = engine::MakeParquetSink(output);
       status = engine.Execute(transform.sql, sink.get(), &stats);
     }
+    if (status.ok() && remote) status = remote->UploadOutput(transform.output);
     double ended = recorder->Now();
     TransformRecord rec;
     rec.name = transform.name;
-    rec.output = output;
+    rec.output = remote ? remote->OutputUrl(transform.output) : output;
     rec.status = status.ok() ? "succeeded" : "failed";
     rec.rows = stats.rows;
     rec.seconds = ended - started;
@@ -1308,12 +1316,23 @@ Status RunTransforms(const PipelineConfig& config, RunRecorder* recorder, Schedu
       std::cerr << "sluice run: ts=" << IsoNow()
                 << " event=" << (status.ok() ? "transform_done" : "transform_failed")
                 << " transform=" << transform.name << " rows=" << stats.rows
-                << (status.ok() ? "" : " error=" + Quote(rec.error)) << "\n";
+                << (remote ? " output=" + rec.output : "")
+                << (status.ok() ? "" : " error=" + Quote(rec.error))
+                << (remote && !status.ok() ? " inputs_kept=" + remote->inputs_dir() : "") << "\n";
     }
     if (!status.ok()) {
       scheduler->SendRunFailedAlert("transform " + transform.name, rec.error);
       return status.WithContext("transform " + transform.name);
     }
+  }
+  if (remote) {
+    if (!quiet) {
+      std::cerr << "sluice run: ts=" << IsoNow()
+                << " event=transform_inputs_removed downloaded_bytes=" << remote->bytes_downloaded()
+                << " reused_files=" << remote->files_reused() << "\n";
+    }
+    Status removed = remote->RemoveInputs();
+    if (!removed.ok() && !quiet) std::cerr << "sluice run: warning: " << removed.ToString() << "\n";
   }
   return Status::OK();
 }
@@ -1525,9 +1544,12 @@ Result<RunRecord> RunPipeline(const PipelineConfig& config, const RunOptions& op
     Status transformed = RunTransforms(config, &recorder, &scheduler, options.quiet);
     if (!transformed.ok()) {
       tables_ok = false;
+      // The store failing or returning bad bytes (remote inputs/outputs) is the destination's.
+      bool destination = KindOfStatus(transformed) == FailureKind::kDestination ||
+                         transformed.code() == StatusCode::kUnavailable ||
+                         transformed.code() == StatusCode::kCorruption;
       if (*kind == FailureKind::kNone)
-        *kind = KindOfStatus(transformed) == FailureKind::kDestination ? FailureKind::kDestination
-                                                                       : FailureKind::kConfig;
+        *kind = destination ? FailureKind::kDestination : FailureKind::kConfig;
     }
   }
   recorder.StopSampling();
