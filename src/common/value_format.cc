@@ -69,6 +69,12 @@ int64_t FloorDiv(int64_t value, int64_t divisor) {
   return q;
 }
 
+// The remainder that goes with FloorDiv: in [0, divisor) for a positive divisor.
+int64_t FloorMod(int64_t value, int64_t divisor) {
+  int64_t r = value % divisor;
+  return r < 0 ? r + divisor : r;
+}
+
 int64_t UnitsPerSecond(TimeUnit unit) {
   switch (unit) {
     case TimeUnit::kMillis:
@@ -150,7 +156,8 @@ std::string FormatDate(int64_t days) {
 std::string FormatTimestamp(int64_t value, TimeUnit unit) {
   int64_t per_second = UnitsPerSecond(unit);
   int64_t seconds = FloorDiv(value, per_second);
-  int64_t fraction = value - seconds * per_second;
+  // value - seconds * per_second would overflow near INT64_MIN (found by the reader fuzzer).
+  int64_t fraction = FloorMod(value, per_second);
   int64_t days = FloorDiv(seconds, 86400);
   int64_t second_of_day = seconds - days * 86400;
   return FormatDate(days) + "T" + FormatClock(second_of_day, fraction, unit);
@@ -159,7 +166,8 @@ std::string FormatTimestamp(int64_t value, TimeUnit unit) {
 std::string FormatTime(int64_t value, TimeUnit unit) {
   int64_t per_second = UnitsPerSecond(unit);
   int64_t seconds = FloorDiv(value, per_second);
-  int64_t fraction = value - seconds * per_second;
+  // value - seconds * per_second would overflow near INT64_MIN (found by the reader fuzzer).
+  int64_t fraction = FloorMod(value, per_second);
   return FormatClock(seconds, fraction, unit);
 }
 
